@@ -1,0 +1,36 @@
+# The two commands of the README: `make run` and `make test`. Both need only python3.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: install run index test lint bench clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	# torch first, pinned: this machine has the CPU build on disk; anything else fetches CUDA.
+	$(PY) -m pip install --quiet --disable-pip-version-check torch==2.13.0
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+index: install
+	$(VENV)/bin/clusterqa ingest
+
+run: index
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check rag ingest ui tests bench scripts
+	$(VENV)/bin/mypy rag ingest ui
+
+bench: install
+	$(PY) bench/bench_ingest.py
+
+clean:
+	rm -rf $(VENV) .clusterqa

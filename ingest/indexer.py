@@ -1,0 +1,226 @@
+"""One incremental ingest pass: embed only what changed, and leave the store consistent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from filelock import FileLock, Timeout
+
+from ingest.chunker import chunk_document
+from ingest.loaders import check_supported, parse_bytes, read_bytes
+from ingest.scan import Candidate, scan
+from rag.config import AppConfig
+from rag.embedder import MODEL_DIMENSIONS, Embedder
+from rag.errors import IndexBusyError, IndexMismatchError, LoadError
+from rag.store import Store
+from rag.types import Chunk, Document, FailedFile, IndexedDocument, IngestReport
+
+# Bump when chunking changes in a way that changes chunk texts.
+CHUNKER_VERSION = 1
+ENCODE_SLICE = 1024
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class _Pending:
+    doc: Document
+    old: IndexedDocument | None
+    chunks: list[Chunk]
+
+
+def expected_settings(config: AppConfig) -> dict[str, object]:
+    return {
+        "model": config.model,
+        "dimension": MODEL_DIMENSIONS[config.model],
+        "chunk_tokens": config.chunk_tokens,
+        "chunk_overlap_tokens": config.chunk_overlap_tokens,
+        "chunker": CHUNKER_VERSION,
+    }
+
+
+@contextmanager
+def index_lock(config: AppConfig, wait: float = 0) -> Iterator[None]:
+    config.index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(config.index_dir / "ingest.lock"))
+    try:
+        lock.acquire(timeout=wait)
+    except Timeout:
+        raise IndexBusyError(
+            f"another ingest is running on {config.index_dir}; wait for it to finish and try again"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def check_settings(store: Store, config: AppConfig) -> None:
+    expected = expected_settings(config)
+    current = store.settings()
+    if current is None:
+        if store.count() or store.documents():
+            raise IndexMismatchError("the index has no record of its settings; run `clusterqa ingest --rebuild`")
+        store.save_settings(expected)
+        return
+    diffs = [f"{k}: index {current.get(k)!r}, configuration {v!r}" for k, v in expected.items() if current.get(k) != v]
+    if diffs:
+        raise IndexMismatchError(
+            "the index was built with other settings (" + "; ".join(diffs) + "); run `clusterqa ingest --rebuild`"
+        )
+
+
+def reconcile(store: Store) -> dict[str, IndexedDocument]:
+    """Repair what an interrupted pass left: chunks no manifest entry owns, entries missing chunks."""
+    documents = store.documents()
+    present = store.chunk_ids()
+    owned: set[str] = set()
+    broken = []
+    for doc in documents.values():
+        ids = doc.chunk_ids()
+        if present.issuperset(ids):
+            owned.update(ids)
+        else:
+            broken.append(doc.doc_id)
+    store.delete_documents(broken)
+    store.delete_chunks(sorted(present - owned))
+    return {k: v for k, v in documents.items() if k not in broken}
+
+
+def run_ingest(
+    config: AppConfig,
+    store: Store,
+    embedder: Embedder,
+    paths: Sequence[Path] = (),
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    wait: float = 0,
+) -> IngestReport:
+    started = time.perf_counter()
+    encoded_before = embedder.texts_encoded
+    report = IngestReport()
+    with index_lock(config, wait):
+        if rebuild:
+            store.drop()
+        check_settings(store, config)
+        indexed = reconcile(store)
+        found = scan(config.corpus_dir, paths)
+        report.failed.extend(found.failed)
+        pending = _plan(found.candidates, indexed, config, report, progress)
+        # A file that no longer loads leaves the index with its stale chunks.
+        seen = {c.doc_id for c in found.candidates} - {f.source for f in report.failed}
+        gone = [d for doc_id, d in indexed.items() if found.owns(doc_id) and doc_id not in seen]
+        pending = _reuse_renamed(store, pending, gone, report)
+        _chunk(pending, embedder, config, report)
+        _embed_and_write(store, embedder, pending, progress)
+        for doc in gone:
+            store.delete_documents([doc.doc_id])
+            store.delete_chunks(doc.chunk_ids())
+        report.removed += len(gone)
+        report.chunks = store.count()
+    report.embedded = embedder.texts_encoded - encoded_before
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _plan(
+    candidates: Sequence[Candidate],
+    indexed: dict[str, IndexedDocument],
+    config: AppConfig,
+    report: IngestReport,
+    progress: Progress | None,
+) -> list[_Pending]:
+    pending: list[_Pending] = []
+    for number, cand in enumerate(candidates, start=1):
+        if progress:
+            progress("reading", number, len(candidates))
+        old = indexed.get(cand.doc_id)
+        try:
+            check_supported(cand.path)
+            data = read_bytes(cand.path, config.max_file_bytes)
+            if old is not None and old.sha256 == hashlib.sha256(data).hexdigest():
+                report.unchanged += 1
+                continue
+            pending.append(_Pending(parse_bytes(data, cand.path, cand.doc_id), old, []))
+        except LoadError as exc:
+            report.failed.append(FailedFile(cand.doc_id, str(exc)))
+    return pending
+
+
+def _reuse_renamed(
+    store: Store, pending: list[_Pending], gone: list[IndexedDocument], report: IngestReport
+) -> list[_Pending]:
+    """A moved or renamed file keeps its vectors: copy its chunks under the new name, embed nothing."""
+    by_sha = {d.sha256: d for d in gone}
+    rest = []
+    for item in pending:
+        old = by_sha.pop(item.doc.sha256, None) if item.old is None else None
+        if old is None:
+            rest.append(item)
+            continue
+        entry = _entry(item.doc, old.chunks)
+        updates = {"doc_id": entry.doc_id, "source": entry.source, "title": entry.title}
+        store.copy_chunks(old.chunk_ids(), entry.chunk_ids(), updates)
+        store.put_document(entry)
+        report.added += 1
+    return rest
+
+
+def _chunk(pending: list[_Pending], embedder: Embedder, config: AppConfig, report: IngestReport) -> None:
+    for item in list(pending):
+        try:
+            item.chunks = chunk_document(item.doc, embedder, config.chunk_tokens, config.chunk_overlap_tokens)
+        except LoadError as exc:
+            report.failed.append(FailedFile(item.doc.doc_id, str(exc)))
+            pending.remove(item)
+            continue
+        if item.old is None:
+            report.added += 1
+        else:
+            report.updated += 1
+
+
+def _embed_and_write(store: Store, embedder: Embedder, pending: list[_Pending], progress: Progress | None) -> None:
+    chunks = [c for item in pending for c in item.chunks]
+    if not chunks:
+        return
+    vectors = np.empty((len(chunks), embedder.dimension), dtype=np.float32)
+    ends = np.cumsum([len(item.chunks) for item in pending])
+    written = 0
+    for start in range(0, len(chunks), ENCODE_SLICE):
+        stop = min(start + ENCODE_SLICE, len(chunks))
+        vectors[start:stop] = embedder.encode([c.text for c in chunks[start:stop]])
+        if progress:
+            progress("embedding", stop, len(chunks))
+        while written < len(pending) and ends[written] <= stop:
+            first = int(ends[written]) - len(pending[written].chunks)
+            _write(store, pending[written], vectors[first : int(ends[written])])
+            written += 1
+
+
+def _write(store: Store, item: _Pending, vectors: np.ndarray) -> None:
+    # Order matters for crash safety: new chunks, then the manifest entry, then old chunks.
+    store.add_chunks(item.chunks, vectors)
+    store.put_document(_entry(item.doc, len(item.chunks)))
+    if item.old is not None and item.old.sha256 != item.doc.sha256:
+        store.delete_chunks(item.old.chunk_ids())
+
+
+def _entry(doc: Document, chunks: int) -> IndexedDocument:
+    return IndexedDocument(
+        doc_id=doc.doc_id,
+        title=doc.title,
+        date=doc.date,
+        format=doc.format,
+        sha256=doc.sha256,
+        source=doc.source,
+        chunks=chunks,
+        indexed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    )

@@ -1,0 +1,67 @@
+"""Markdown and plain text: optional front matter (title, date), headings become sections."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.loaders.common import Parsed, clean_text, decode_text, normalize_date
+from rag.types import Block
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|`)(.+?)\1")
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    fields: dict[str, str] = {}
+    for line in match.group(1).splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            fields[key.strip().lower()] = value.strip().strip("\"'")
+    return fields, text[match.end() :]
+
+
+def _plain_markdown(line: str) -> str:
+    line = _LINK.sub(r"\1", line)
+    return _EMPHASIS.sub(r"\2", line)
+
+
+def load_markdown(data: bytes) -> Parsed:
+    fields, body = split_front_matter(decode_text(data))
+    parsed = Parsed(title=fields.get("title") or None, date=normalize_date(fields.get("date")))
+    section: str | None = None
+    lines: list[str] = []
+
+    def flush() -> None:
+        text = clean_text("\n".join(lines))
+        if text:
+            parsed.blocks.append(Block(text=text, section=section))
+        lines.clear()
+
+    in_code = False
+    for line in body.splitlines():
+        if line.lstrip().startswith("```"):
+            in_code = not in_code
+            continue
+        heading = None if in_code else _HEADING.match(line)
+        if heading:
+            flush()
+            section = _plain_markdown(heading.group(2))
+            if parsed.title is None and len(heading.group(1)) == 1:
+                parsed.title = section
+            lines.append(section)
+        else:
+            lines.append(_plain_markdown(line))
+    flush()
+    return parsed
+
+
+def load_text(data: bytes) -> Parsed:
+    fields, body = split_front_matter(decode_text(data))
+    parsed = Parsed(title=fields.get("title") or None, date=normalize_date(fields.get("date")))
+    parsed.blocks.append(Block(text=clean_text(body)))
+    return parsed

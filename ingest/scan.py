@@ -1,0 +1,86 @@
+"""Find the files of a pass: the corpus folder, or given paths inside it; never outside it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rag.errors import ConfigError
+from rag.types import FailedFile
+
+SKIPPED_DIRS = {"__pycache__", "node_modules"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: Path
+    doc_id: str
+
+
+@dataclass
+class Scan:
+    candidates: list[Candidate] = field(default_factory=list)
+    failed: list[FailedFile] = field(default_factory=list)
+    scopes: list[str] = field(default_factory=list)  # doc_id prefixes this pass owns ("" = all)
+
+    def owns(self, doc_id: str) -> bool:
+        return any(doc_id == s or s == "" or doc_id.startswith(s + "/") for s in self.scopes)
+
+
+def is_hidden(name: str) -> bool:
+    """Dot files and Office lock files are not documents."""
+    return name.startswith((".", "~$"))
+
+
+def scan(corpus: Path, paths: Sequence[Path] = ()) -> Scan:
+    if not corpus.is_dir():
+        raise ConfigError(f"the corpus folder {corpus} does not exist (set CLUSTERQA_CORPUS_DIR or --corpus)")
+    root = corpus.absolute()
+    real_root = root.resolve()
+    result = Scan()
+    for given in paths or [root]:
+        target = Path(os.path.abspath(given))
+        relative = _relative(target, root, real_root)
+        result.scopes.append("" if relative == "." else relative)
+        if target.is_dir() and not target.is_symlink():
+            _walk(target, root, real_root, result)
+        elif target.exists() or target.is_symlink():
+            _add_file(target, relative, real_root, result)
+    return result
+
+
+def _relative(target: Path, root: Path, real_root: Path) -> str:
+    for base in (root, real_root):
+        try:
+            return target.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    try:
+        return target.resolve().relative_to(real_root).as_posix()
+    except ValueError:
+        raise ConfigError(
+            f"{target} is outside the corpus folder {root}; copy it into the corpus or use --corpus"
+        ) from None
+
+
+def _walk(folder: Path, root: Path, real_root: Path, result: Scan) -> None:
+    for current, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not is_hidden(d) and d not in SKIPPED_DIRS)
+        for name in sorted(files):
+            if not is_hidden(name):
+                path = Path(current) / name
+                _add_file(path, path.relative_to(root).as_posix(), real_root, result)
+
+
+def _add_file(path: Path, doc_id: str, real_root: Path, result: Scan) -> None:
+    if path.is_symlink():
+        try:
+            path.resolve(strict=True).relative_to(real_root)
+        except (ValueError, OSError):
+            result.failed.append(
+                FailedFile(doc_id, "a symbolic link pointing outside the corpus folder (or nowhere); not followed")
+            )
+            return
+    result.candidates.append(Candidate(path, doc_id))

@@ -1,0 +1,73 @@
+"""The one typed configuration: environment (CLUSTERQA_*), then clusterqa.toml, then defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+# all-MiniLM-L6-v2 reads at most 256 tokens; two of them are [CLS] and [SEP].
+MODEL_WINDOW_TOKENS = 256
+SPECIAL_TOKENS = 2
+
+
+class AppConfig(BaseSettings):
+    """Settings for ingestion and answering, built once at the entry point and passed down."""
+
+    model_config = SettingsConfigDict(env_prefix="CLUSTERQA_", toml_file="clusterqa.toml", extra="forbid")
+
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of documents to index.")
+    index_dir: Path = Field(Path(".clusterqa"), description="Where the embedded index lives.")
+    collection: str = Field("clusterqa", description="Chroma collection name.")
+    chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded.")
+    chroma_port: int = Field(8000, ge=1, le=65535)
+    chroma_ssl: bool = False
+    chroma_tenant: str = "default_tenant"
+    chroma_database: str = "default_database"
+    model: str = Field("all-MiniLM-L6-v2", description="Embedding model name.")
+    embed_batch_size: int = Field(8, ge=1, le=4096, description="Measured fastest on CPU (BENCHMARKS.md).")
+    chunk_tokens: int = Field(200, ge=32, description="Max tokens of text per chunk.")
+    chunk_overlap_tokens: int = Field(32, ge=0)
+    upsert_batch_size: int = Field(500, ge=1)
+    max_file_mb: float = Field(50.0, gt=0, description="Files larger than this are refused.")
+
+    @field_validator("chunk_tokens")
+    @classmethod
+    def _fits_window(cls, value: int) -> int:
+        limit = MODEL_WINDOW_TOKENS - SPECIAL_TOKENS
+        if value > limit:
+            raise ValueError(f"must be at most {limit}: the model reads {MODEL_WINDOW_TOKENS} tokens")
+        return value
+
+    @field_validator("chunk_overlap_tokens")
+    @classmethod
+    def _overlap_smaller(cls, value: int, info: object) -> int:
+        data = getattr(info, "data", {})
+        if "chunk_tokens" in data and value >= data["chunk_tokens"] // 2:
+            raise ValueError("must be less than half of chunk_tokens")
+        return value
+
+    @property
+    def server_mode(self) -> bool:
+        return bool(self.chroma_host)
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))

@@ -1,0 +1,243 @@
+"""The index store: a Chroma collection of chunks plus a manifest collection of documents.
+
+The manifest lives in Chroma beside the chunks so that an embedded index and a shared Chroma
+server behave alike, and several processes pointed at one server see the same documents.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+
+from rag.config import AppConfig
+from rag.embedder import Embedder
+from rag.errors import StoreError
+from rag.types import Chunk, IndexedDocument
+
+PAGE_SIZE = 5000
+MANIFEST_SUFFIX = "-manifest"
+SETTINGS_KEY = "clusterqa_settings"
+# Chroma records need a vector; manifest records are looked up by id only.
+_PLACEHOLDER_VECTOR = [1.0]
+
+
+class ChromaEmbedding(EmbeddingFunction[Documents]):
+    """Our embedder, handed to Chroma so it never falls back to its own downloaded model."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self.embedder.encode(list(input)))
+
+    @staticmethod
+    def name() -> str:
+        return "clusterqa-sentence-transformers"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model": self.embedder.model_name}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> ChromaEmbedding:
+        return ChromaEmbedding(Embedder(str(config.get("model", "all-MiniLM-L6-v2"))))
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+
+def date_number(date: str | None) -> int | None:
+    """ISO date as YYYYMMDD so Chroma can filter date ranges with $gte/$lte."""
+    if not date:
+        return None
+    return int(date[:10].replace("-", "").ljust(8, "0"))
+
+
+def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
+    meta: dict[str, str | int] = {
+        "doc_id": chunk.doc_id,
+        "chunk_index": chunk.chunk_index,
+        "char_start": chunk.char_start,
+        "char_end": chunk.char_end,
+    }
+    if chunk.page is not None:
+        meta["page"] = chunk.page
+    if chunk.section:
+        meta["section"] = chunk.section
+    for key, value in chunk.metadata.items():
+        if value:
+            meta[key] = value
+    number = date_number(chunk.metadata.get("date"))
+    if number is not None:
+        meta["date_num"] = number
+    return meta
+
+
+class Store:
+    """Opens Chroma once (embedded or server) and holds the chunk and manifest collections."""
+
+    def __init__(self, config: AppConfig, embedder: Embedder) -> None:
+        self.config = config
+        self.embedder = embedder
+        self._client: Any = None
+        self._chunks: Any = None
+        self._manifest: Any = None
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = self._connect()
+        return self._client
+
+    def _connect(self) -> Any:
+        import chromadb
+        from chromadb.config import Settings
+
+        settings = Settings(anonymized_telemetry=False)
+        cfg = self.config
+        try:
+            if cfg.server_mode:
+                return chromadb.HttpClient(
+                    host=str(cfg.chroma_host),
+                    port=cfg.chroma_port,
+                    ssl=cfg.chroma_ssl,
+                    tenant=cfg.chroma_tenant,
+                    database=cfg.chroma_database,
+                    settings=settings,
+                )
+            path = cfg.index_dir / "chroma"
+            path.mkdir(parents=True, exist_ok=True)
+            return chromadb.PersistentClient(path=str(path), settings=settings)
+        except StoreError:
+            raise
+        except Exception as exc:  # chromadb raises many types; one message for all of them
+            where = (
+                f"the Chroma server at {cfg.chroma_host}:{cfg.chroma_port}"
+                if cfg.server_mode
+                else f"the index at {cfg.index_dir}"
+            )
+            raise StoreError(f"cannot open {where}: {exc}") from exc
+
+    @property
+    def chunks(self) -> Any:
+        if self._chunks is None:
+            self._chunks = self.client.get_or_create_collection(
+                self.config.collection,
+                embedding_function=ChromaEmbedding(self.embedder),
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+        return self._chunks
+
+    @property
+    def manifest(self) -> Any:
+        if self._manifest is None:
+            self._manifest = self.client.get_or_create_collection(
+                self.config.collection + MANIFEST_SUFFIX,
+                embedding_function=ChromaEmbedding(self.embedder),
+            )
+        return self._manifest
+
+    # --- manifest -------------------------------------------------------------------------
+
+    def settings(self) -> dict[str, Any] | None:
+        """The model and chunk settings the index was built with, or None for a new index."""
+        raw = (self.manifest.metadata or {}).get(SETTINGS_KEY)
+        return json.loads(raw) if raw else None
+
+    def save_settings(self, settings: dict[str, Any]) -> None:
+        self.manifest.modify(metadata={SETTINGS_KEY: json.dumps(settings, sort_keys=True)})
+
+    def documents(self) -> dict[str, IndexedDocument]:
+        result: dict[str, IndexedDocument] = {}
+        for ids, metas in self._pages(self.manifest, ["metadatas"]):
+            for doc_id, meta in zip(ids, metas, strict=True):
+                result[doc_id] = IndexedDocument(
+                    doc_id=doc_id,
+                    title=str(meta.get("title", doc_id)),
+                    date=meta.get("date") or None,
+                    format=str(meta.get("format", "")),
+                    sha256=str(meta["sha256"]),
+                    source=str(meta.get("source", "")),
+                    chunks=int(meta["chunks"]),
+                    indexed_at=str(meta.get("indexed_at", "")),
+                )
+        return result
+
+    def put_document(self, doc: IndexedDocument) -> None:
+        meta = {k: v for k, v in doc.__dict__.items() if k != "doc_id" and v is not None}
+        self.manifest.upsert(ids=[doc.doc_id], embeddings=[_PLACEHOLDER_VECTOR], metadatas=[meta])
+
+    def delete_documents(self, doc_ids: Sequence[str]) -> None:
+        if doc_ids:
+            self.manifest.delete(ids=list(doc_ids))
+
+    # --- chunks ---------------------------------------------------------------------------
+
+    def add_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray[Any, Any]) -> None:
+        step = self.config.upsert_batch_size
+        for start in range(0, len(chunks), step):
+            part = chunks[start : start + step]
+            self.chunks.upsert(
+                ids=[c.id for c in part],
+                embeddings=vectors[start : start + step],
+                documents=[c.text for c in part],
+                metadatas=[chunk_metadata(c) for c in part],
+            )
+
+    def copy_chunks(self, old_ids: Sequence[str], new_ids: Sequence[str], updates: dict[str, str]) -> None:
+        """Store existing chunks under new ids with changed metadata, reusing their vectors."""
+        got = self.chunks.get(ids=list(old_ids), include=["embeddings", "documents", "metadatas"])
+        by_id = {i: n for n, i in enumerate(got["ids"])}
+        order = [by_id[i] for i in old_ids]
+        metas = [{**got["metadatas"][n], **updates} for n in order]
+        self.chunks.upsert(
+            ids=list(new_ids),
+            embeddings=[got["embeddings"][n] for n in order],
+            documents=[got["documents"][n] for n in order],
+            metadatas=metas,
+        )
+
+    def delete_chunks(self, ids: Sequence[str]) -> None:
+        step = self.config.upsert_batch_size
+        ids = list(ids)
+        for start in range(0, len(ids), step):
+            self.chunks.delete(ids=ids[start : start + step])
+
+    def chunk_ids(self) -> set[str]:
+        return {i for ids, _ in self._pages(self.chunks, []) for i in ids}
+
+    def count(self) -> int:
+        return int(self.chunks.count())
+
+    def get_chunks(self, where: dict[str, Any] | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Every chunk (id, text, metadata), page by page."""
+        for start in range(0, self.count() or 1, PAGE_SIZE):
+            got = self.chunks.get(where=where, include=["documents", "metadatas"], limit=PAGE_SIZE, offset=start)
+            yield from zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            if len(got["ids"]) < PAGE_SIZE:
+                return
+
+    @staticmethod
+    def _pages(collection: Any, include: list[str]) -> Iterator[tuple[list[str], list[Any]]]:
+        offset = 0
+        while True:
+            got = collection.get(include=include, limit=PAGE_SIZE, offset=offset)
+            ids = got["ids"]
+            if not ids:
+                return
+            yield ids, (got.get("metadatas") or [None] * len(ids))
+            if len(ids) < PAGE_SIZE:
+                return
+            offset += PAGE_SIZE
+
+    def drop(self) -> None:
+        """Delete both collections (for --rebuild)."""
+        existing = {collection.name for collection in self.client.list_collections()}
+        for name in (self.config.collection, self.config.collection + MANIFEST_SUFFIX):
+            if name in existing:
+                self.client.delete_collection(name)
+        self._chunks = None
+        self._manifest = None

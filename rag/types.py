@@ -1,0 +1,109 @@
+"""Types that cross package boundaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+BLOCK_SEPARATOR = "\n\n"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A unit of a document's text that has one location: a PDF page or a section."""
+
+    text: str
+    page: int | None = None
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded file. Its text is its blocks joined by BLOCK_SEPARATOR; spans refer to that text."""
+
+    doc_id: str
+    title: str
+    source: str
+    format: str
+    sha256: str
+    date: str | None
+    blocks: tuple[Block, ...]
+
+    @property
+    def text(self) -> str:
+        return BLOCK_SEPARATOR.join(block.text for block in self.blocks)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of a document small enough for the embedding model's window."""
+
+    id: str
+    doc_id: str
+    text: str
+    page: int | None
+    section: str | None
+    char_start: int
+    char_end: int
+    chunk_index: int
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FailedFile:
+    source: str
+    error: str
+
+
+@dataclass
+class IngestReport:
+    """What one ingest pass did."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    failed: list[FailedFile] = field(default_factory=list)
+    chunks: int = 0
+    seconds: float = 0.0
+    embedded: int = 0
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "failed": [{"source": f.source, "error": f.error} for f in self.failed],
+            "chunks": self.chunks,
+            "seconds": round(self.seconds, 3),
+        }
+
+    def summary(self) -> str:
+        line = (
+            f"{self.added} added, {self.updated} updated, {self.removed} removed, "
+            f"{self.unchanged} unchanged, {len(self.failed)} failed; "
+            f"{self.chunks} chunks in the index ({self.seconds:.1f} s)"
+        )
+        return line
+
+
+@dataclass(frozen=True)
+class IndexedDocument:
+    """One entry of the manifest: what the index holds for a document."""
+
+    doc_id: str
+    title: str
+    date: str | None
+    format: str
+    sha256: str
+    source: str
+    chunks: int
+    indexed_at: str
+
+    def chunk_ids(self) -> list[str]:
+        return [chunk_id(self.doc_id, self.sha256, i) for i in range(self.chunks)]
+
+
+def chunk_id(doc_id: str, sha256: str, index: int) -> str:
+    """Ids name the content version, so a crash mid-update leaves only orphans, never a mix."""
+    return f"{doc_id}#{sha256[:12]}#{index}"

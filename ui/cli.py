@@ -1,0 +1,139 @@
+"""The `clusterqa` command: parse arguments, call ingest/rag, print results. No logic of its own."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from rag.config import AppConfig
+from rag.errors import ClusterQAError
+from rag.types import IngestReport
+from ui.context import AppContext, build_context
+
+EXIT_OK, EXIT_FAILED_FILES, EXIT_ERROR = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="clusterqa", description="Cited answers from your documents.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ingest = commands.add_parser("ingest", help="index the corpus folder (only what changed)")
+    ingest.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files or folders inside the corpus to index (default: the whole corpus)",
+    )
+    ingest.add_argument("--corpus", type=Path, help="corpus folder (default: setting corpus_dir)")
+    ingest.add_argument("--rebuild", action="store_true", help="drop the index and embed everything again")
+    ingest.add_argument("--watch", action="store_true", help="stay running and re-index on every change")
+    ingest.add_argument("--json", action="store_true", help="print one JSON object")
+
+    sources = commands.add_parser("sources", help="list the indexed documents")
+    sources.add_argument("--json", action="store_true", help="print a JSON array")
+    return parser
+
+
+def _progress_bar(enabled: bool) -> Callable[[str, int, int], None] | None:
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    bars: dict[str, Any] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(
+                total=total,
+                desc=stage,
+                unit=" chunks" if stage == "embedding" else " files",
+                file=sys.stderr,
+                leave=False,
+            )
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+def _ingest(ctx: AppContext, args: argparse.Namespace) -> int:
+    from ingest.indexer import run_ingest
+
+    if args.watch:
+        from ingest.watch import watch_corpus
+
+        def print_pass(report: IngestReport) -> None:
+            stamp = dt.datetime.now().strftime("%H:%M:%S")
+            print(json.dumps(report.as_json()) if args.json else f"[{stamp}] {report.summary()}", flush=True)
+            for failed in report.failed if not args.json else []:
+                print(f"  failed: {failed.source}: {failed.error}", flush=True)
+
+        if not args.json:
+            print(f"watching {ctx.config.corpus_dir} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+        watch_corpus(ctx.config, ctx.store, ctx.embedder, print_pass)
+        return EXIT_OK
+
+    progress = _progress_bar(sys.stderr.isatty())
+    report = run_ingest(ctx.config, ctx.store, ctx.embedder, args.paths, args.rebuild, progress)
+    if args.json:
+        print(json.dumps(report.as_json()))
+    else:
+        for failed in report.failed:
+            print(f"failed: {failed.source}: {failed.error}")
+        print(report.summary())
+    return EXIT_FAILED_FILES if report.failed else EXIT_OK
+
+
+def _sources(ctx: AppContext, args: argparse.Namespace) -> int:
+    docs = sorted(ctx.store.documents().values(), key=lambda d: (d.date or "", d.doc_id))
+    rows = [
+        {"doc_id": d.doc_id, "title": d.title, "date": d.date, "format": d.format, "chunks": d.chunks} for d in docs
+    ]
+    if args.json:
+        print(json.dumps(rows))
+        return EXIT_OK
+    if not rows:
+        print("The index is empty: run `clusterqa ingest`.")
+        return EXIT_OK
+    for row in rows:
+        print(
+            f"{row['date'] or 'undated':10}  {row['format']:8}  {row['chunks']:4} chunks  "
+            f"{row['doc_id']}  ({row['title']})"
+        )
+    print(f"{len(rows)} documents, {sum(d.chunks for d in docs)} chunks")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[AppContext, argparse.Namespace], int]] = {"ingest": _ingest, "sources": _sources}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        overrides = {"corpus_dir": args.corpus} if getattr(args, "corpus", None) else {}
+        config = AppConfig(**overrides)
+        return COMMANDS[args.command](build_context(config), args)
+    except ClusterQAError as exc:
+        print(f"clusterqa: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        print(f"clusterqa: error: invalid setting ({problems})", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -19,7 +19,7 @@ from ingest.scan import Candidate, scan
 from rag.config import AppConfig
 from rag.embedder import MODEL_DIMENSIONS, Embedder
 from rag.errors import IndexBusyError, IndexMismatchError, LoadError
-from rag.store import Store
+from rag.store import DIRTY, Store
 from rag.types import Chunk, Document, FailedFile, IndexedDocument, IngestReport
 
 # Bump when chunking changes in a way that changes chunk texts.
@@ -77,7 +77,7 @@ def check_settings(store: Store, config: AppConfig) -> None:
         )
 
 
-def reconcile(store: Store) -> dict[str, IndexedDocument]:
+def reconcile(store: Store) -> tuple[dict[str, IndexedDocument], bool]:
     """Repair what an interrupted pass left: chunks no manifest entry owns, entries missing chunks."""
     documents = store.documents()
     present = store.chunk_ids()
@@ -89,9 +89,10 @@ def reconcile(store: Store) -> dict[str, IndexedDocument]:
             owned.update(ids)
         else:
             broken.append(doc.doc_id)
+    orphans = sorted(present - owned)
     store.delete_documents(broken)
-    store.delete_chunks(sorted(present - owned))
-    return {k: v for k, v in documents.items() if k not in broken}
+    store.delete_chunks(orphans)
+    return {k: v for k, v in documents.items() if k not in broken}, bool(broken or orphans)
 
 
 def run_ingest(
@@ -110,13 +111,16 @@ def run_ingest(
         if rebuild:
             store.drop()
         check_settings(store, config)
-        indexed = reconcile(store)
+        indexed, repaired = reconcile(store)
         found = scan(config.corpus_dir, paths)
         report.failed.extend(found.failed)
         pending = _plan(found.candidates, indexed, config, report, progress)
         # A file that no longer loads leaves the index with its stale chunks.
         seen = {c.doc_id for c in found.candidates} - {f.source for f in report.failed}
         gone = [d for doc_id, d in indexed.items() if found.owns(doc_id) and doc_id not in seen]
+        interrupted = store.generation().startswith(DIRTY)
+        if pending or gone:
+            store.mark_dirty()
         pending = _reuse_renamed(store, pending, gone, report)
         _chunk(pending, embedder, config, report)
         _embed_and_write(store, embedder, pending, progress)
@@ -124,6 +128,8 @@ def run_ingest(
             store.delete_documents([doc.doc_id])
             store.delete_chunks(doc.chunk_ids())
         report.removed += len(gone)
+        if interrupted or repaired or rebuild or report.added or report.updated or report.removed:
+            store.commit_generation()
         report.chunks = store.count()
     report.embedded = embedder.texts_encoded - encoded_before
     report.seconds = time.perf_counter() - started

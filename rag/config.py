@@ -35,6 +35,11 @@ class AppConfig(BaseSettings):
     chunk_tokens: int = Field(200, ge=32, description="Max tokens of text per chunk.")
     chunk_overlap_tokens: int = Field(32, ge=0)
     upsert_batch_size: int = Field(500, ge=1)
+    k: int = Field(8, ge=1, le=50, description="Passages retrieved per question.")
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1")
+    llm_model: str | None = Field(None, description="Model name at that endpoint.")
+    llm_api_key: str = Field("not-needed", description="API key, if the endpoint wants one.")
+    llm_timeout: float = Field(60.0, gt=0, description="Seconds before falling back to the extractive answer.")
     max_file_mb: float = Field(50.0, gt=0, description="Files larger than this are refused.")
 
     @field_validator("chunk_tokens")
@@ -56,6 +61,10 @@ class AppConfig(BaseSettings):
     @property
     def server_mode(self) -> bool:
         return bool(self.chroma_host)
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
 
     @property
     def max_file_bytes(self) -> int:

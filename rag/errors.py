@@ -23,3 +23,11 @@ class IndexMismatchError(ConfigError):
 
 class IndexBusyError(ClusterQAError):
     """Another ingest holds the index lock."""
+
+
+class QueryError(ClusterQAError):
+    """A question or its filters cannot be used as given."""
+
+
+class LLMError(ClusterQAError):
+    """The configured LLM endpoint failed, timed out or answered something unusable."""

@@ -6,7 +6,10 @@ server behave alike, and several processes pointed at one server see the same do
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
+import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -16,11 +19,15 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from rag.config import AppConfig
 from rag.embedder import Embedder
 from rag.errors import StoreError
+from rag.lexical import LexicalIndex
 from rag.types import Chunk, IndexedDocument
 
 PAGE_SIZE = 5000
 MANIFEST_SUFFIX = "-manifest"
 SETTINGS_KEY = "clusterqa_settings"
+GENERATION_KEY = "clusterqa_generation"
+LEXICAL_DIR = "bm25"
+DIRTY = "dirty-"
 # Chroma records need a vector; manifest records are looked up by id only.
 _PLACEHOLDER_VECTOR = [1.0]
 
@@ -85,6 +92,8 @@ class Store:
         self._client: Any = None
         self._chunks: Any = None
         self._manifest: Any = None
+        self._lexical: LexicalIndex | None = None
+        self._lexical_lock = threading.Lock()
 
     @property
     def client(self) -> Any:
@@ -142,13 +151,58 @@ class Store:
 
     # --- manifest -------------------------------------------------------------------------
 
+    def _manifest_metadata(self) -> dict[str, Any]:
+        """Read fresh: another process (an ingest, a second server) may have changed it."""
+        name = self.config.collection + MANIFEST_SUFFIX
+        self._manifest = self.client.get_or_create_collection(name, embedding_function=ChromaEmbedding(self.embedder))
+        return dict(self._manifest.metadata or {})
+
     def settings(self) -> dict[str, Any] | None:
         """The model and chunk settings the index was built with, or None for a new index."""
-        raw = (self.manifest.metadata or {}).get(SETTINGS_KEY)
+        raw = self._manifest_metadata().get(SETTINGS_KEY)
         return json.loads(raw) if raw else None
 
     def save_settings(self, settings: dict[str, Any]) -> None:
-        self.manifest.modify(metadata={SETTINGS_KEY: json.dumps(settings, sort_keys=True)})
+        metadata = self._manifest_metadata()
+        metadata[SETTINGS_KEY] = json.dumps(settings, sort_keys=True)
+        self.manifest.modify(metadata=metadata)
+
+    def generation(self) -> str:
+        """Changes whenever an ingest pass changes the chunks."""
+        return str(self._manifest_metadata().get(GENERATION_KEY, ""))
+
+    def mark_dirty(self) -> None:
+        """Announce chunk writes: until commit_generation, readers rebuild BM25 from the chunks."""
+        metadata = self._manifest_metadata()
+        metadata[GENERATION_KEY] = DIRTY + uuid.uuid4().hex
+        self.manifest.modify(metadata=metadata)
+
+    def commit_generation(self) -> None:
+        """Record a change of the chunks: rebuild the BM25 index, then publish the new generation."""
+        stamp = uuid.uuid4().hex
+        lexical = LexicalIndex.build(self.get_chunks(), stamp)
+        lexical.save(self.config.index_dir / LEXICAL_DIR)
+        metadata = self._manifest_metadata()
+        metadata[GENERATION_KEY] = stamp
+        self.manifest.modify(metadata=metadata)
+        with self._lexical_lock:
+            self._lexical = lexical
+
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index of the current generation: from memory, else from disk, else rebuilt once."""
+        stamp = self.generation()
+        with self._lexical_lock:
+            if self._lexical is None or self._lexical.stamp != stamp:
+                folder = self.config.index_dir / LEXICAL_DIR
+                loaded = LexicalIndex.load(folder)
+                if loaded is None or loaded.stamp != stamp:
+                    # Built elsewhere (a Chroma server shared by machines) or lost: rebuild from the chunks.
+                    loaded = LexicalIndex.build(self.get_chunks(), stamp)
+                    if not stamp.startswith(DIRTY):  # mid-ingest, the ingest owns the folder
+                        with contextlib.suppress(OSError):
+                            loaded.save(folder)
+                self._lexical = loaded
+            return self._lexical
 
     def documents(self) -> dict[str, IndexedDocument]:
         result: dict[str, IndexedDocument] = {}
@@ -212,8 +266,14 @@ class Store:
     def count(self) -> int:
         return int(self.chunks.count())
 
-    def get_chunks(self, where: dict[str, Any] | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        """Every chunk (id, text, metadata), page by page."""
+    def get_chunks(
+        self, where: dict[str, Any] | None = None, ids: Sequence[str] | None = None
+    ) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Every chunk (id, text, metadata), page by page; or the given ids."""
+        if ids is not None:
+            got = self.chunks.get(ids=list(ids), include=["documents", "metadatas"]) if ids else {"ids": []}
+            yield from zip(got["ids"], got.get("documents") or [], got.get("metadatas") or [], strict=True)
+            return
         for start in range(0, self.count() or 1, PAGE_SIZE):
             got = self.chunks.get(where=where, include=["documents", "metadatas"], limit=PAGE_SIZE, offset=start)
             yield from zip(got["ids"], got["documents"], got["metadatas"], strict=True)
@@ -241,3 +301,4 @@ class Store:
                 self.client.delete_collection(name)
         self._chunks = None
         self._manifest = None
+        self._lexical = None

@@ -19,7 +19,6 @@ _ABBREVIATIONS = frozenset(
         "dr",
         "prof",
         "st",
-        "no",
         "vs",
         "etc",
         "approx",

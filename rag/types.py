@@ -107,3 +107,97 @@ class IndexedDocument:
 def chunk_id(doc_id: str, sha256: str, index: int) -> str:
     """Ids name the content version, so a crash mid-update leaves only orphans, never a mix."""
     return f"{doc_id}#{sha256[:12]}#{index}"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its scores; `also` lists other documents saying the same thing."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    title: str
+    source: str
+    date: str | None
+    format: str
+    page: int | None
+    section: str | None
+    char_start: int
+    char_end: int
+    score: float
+    dense: float | None = None
+    bm25: float | None = None
+    also: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Citation n of an answer: the passage, the sentence of it the answer relies on, its support."""
+
+    n: int
+    passage: Passage
+    quote: str
+    support: float
+
+    def as_json(self) -> dict[str, object]:
+        p = self.passage
+        return {
+            "n": self.n,
+            "doc_id": p.doc_id,
+            "title": p.title,
+            "source": p.source,
+            "page": p.page,
+            "section": p.section,
+            "date": p.date,
+            "text": p.text,
+            "quote": self.quote,
+            "score": round(self.support, 4),
+        }
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict retrieval: a date range (ISO dates, inclusive), formats, specific documents."""
+
+    since: str | None = None
+    until: str | None = None
+    formats: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    citations: list[Citation]
+    abstained: bool
+    mode: str  # "extractive" or "llm"
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    nearest: list[Passage] = field(default_factory=list)
+    notice: str | None = None
+    unsupported: int = 0
+    retrieved: list[Passage] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "mode": self.mode,
+            "citations": [c.as_json() for c in self.citations],
+            "nearest": [
+                {
+                    "doc_id": p.doc_id,
+                    "title": p.title,
+                    "date": p.date,
+                    "page": p.page,
+                    "section": p.section,
+                    "text": p.text,
+                    "score": round(p.score, 4),
+                }
+                for p in self.nearest
+            ],
+            "notice": self.notice,
+            "unsupported": self.unsupported,
+            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+        }

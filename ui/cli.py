@@ -15,6 +15,8 @@ from pydantic import ValidationError
 from rag.config import AppConfig
 from rag.errors import ClusterQAError
 from rag.types import IngestReport
+from ui.ask import add_arguments as add_ask_arguments
+from ui.ask import run as run_ask
 from ui.context import AppContext, build_context
 
 EXIT_OK, EXIT_FAILED_FILES, EXIT_ERROR = 0, 1, 2
@@ -36,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--rebuild", action="store_true", help="drop the index and embed everything again")
     ingest.add_argument("--watch", action="store_true", help="stay running and re-index on every change")
     ingest.add_argument("--json", action="store_true", help="print one JSON object")
+
+    ask = commands.add_parser("ask", help="ask a question (no question: an interactive chat)")
+    add_ask_arguments(ask)
 
     sources = commands.add_parser("sources", help="list the indexed documents")
     sources.add_argument("--json", action="store_true", help="print a JSON array")
@@ -114,7 +119,11 @@ def _sources(ctx: AppContext, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS: dict[str, Callable[[AppContext, argparse.Namespace], int]] = {"ingest": _ingest, "sources": _sources}
+COMMANDS: dict[str, Callable[[AppContext, argparse.Namespace], int]] = {
+    "ingest": _ingest,
+    "sources": _sources,
+    "ask": run_ask,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

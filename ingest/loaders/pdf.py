@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -42,8 +43,47 @@ def load_pdf(data: bytes) -> Parsed:
             text = page.extract_text() or ""
         except Exception as exc:  # one bad page must not hide the others
             raise LoadError(f"page {number} of the PDF cannot be read ({exc})") from exc
-        parsed.blocks.append(Block(text=clean_text(text), page=number))
+        parsed.blocks.append(Block(text=join_wrapped_lines(clean_text(text)), page=number))
     return parsed
+
+
+_FIGURE = re.compile(r"\d[\d.,]*")
+_SECTION_START = re.compile(r"^(\d+(\.\d+)*\.?\s+[A-Z]|[-*\u2022]\s)")
+
+
+def _is_row(line: str) -> bool:
+    """A row of a table of figures: several separate numbers on one line."""
+    return len(_FIGURE.findall(line)) >= 4
+
+
+def join_wrapped_lines(text: str) -> str:
+    """Undo the layout's line wrapping so sentences read whole; keep headings and table rows apart.
+
+    A line continues on the next when it does not end a sentence, is not a row of figures, and
+    either reaches near the right margin or is followed by a line that starts in lower case or
+    with a figure; a line that opens a numbered section or a bullet always starts anew.
+    """
+    lines = text.split("\n")
+    prose = sorted(len(line) for line in lines if line.strip() and not _is_row(line))
+    if not prose:
+        return text
+    wide = 0.6 * prose[int(0.9 * (len(prose) - 1))]
+    out = [lines[0]]
+    for previous, line in zip(lines, lines[1:], strict=False):
+        carries_on = line[:1].islower() or line[:1].isdigit() or line[:1] == "$"
+        if (
+            previous.strip()
+            and line.strip()
+            and (len(previous) >= wide or carries_on)
+            and not previous.rstrip().endswith((".", "!", "?", ":", ";"))
+            and not _is_row(previous)
+            and not _is_row(line)
+            and not _SECTION_START.match(line)
+        ):
+            out[-1] = f"{out[-1].rstrip()} {line.lstrip()}"
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _metadata(reader: PdfReader) -> tuple[str | None, str | None]:

@@ -1,0 +1,127 @@
+"""Answering: resolve the question, retrieve, answer (extractive or LLM), verify, time each step."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import Any
+
+from rag.config import AppConfig
+from rag.embedder import Embedder
+from rag.errors import LLMError
+from rag.extractive import ABSTAIN_TEXT, answer_extractive
+from rag.generate import build_messages, client, stream_text, verify
+from rag.question import analyse
+from rag.retrieve import retrieve
+from rag.store import Store
+from rag.types import Answer, Filters, Passage
+
+NEAREST = 3
+
+
+class Assistant:
+    """Holds the embedder and store of one process; answers questions against them."""
+
+    def __init__(self, config: AppConfig, embedder: Embedder, store: Store) -> None:
+        self.config = config
+        self.embedder = embedder
+        self.store = store
+        self._llm: Any = None
+
+    def answer(
+        self,
+        question: str,
+        history: Sequence[dict[str, str]] | None = None,
+        filters: Filters | None = None,
+        k: int | None = None,
+        retrieval: str = "hybrid",
+    ) -> Answer:
+        return _last(self.stream(question, history, filters, k, retrieval))
+
+    def stream(
+        self,
+        question: str,
+        history: Sequence[dict[str, str]] | None = None,
+        filters: Filters | None = None,
+        k: int | None = None,
+        retrieval: str = "hybrid",
+    ) -> Iterator[Answer]:
+        """Yield partial answers while an LLM streams; the last one is final and verified."""
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        parsed = analyse(question, history)
+        k = k or self.config.k
+        # The answerer reads twice as many passages as are shown: figures from other dates live there.
+        pool = retrieve(self.store, self.embedder, parsed, 2 * k, filters, retrieval, timings)
+        passages = pool[:k]
+        begun = time.perf_counter()
+        text, citations, abstained = answer_extractive(parsed, pool, self.store.lexical())
+        timings["answer_ms"] = (time.perf_counter() - begun) * 1000
+        extractive = Answer(
+            question=question,
+            text=text if passages else ABSTAIN_TEXT,
+            citations=citations,
+            abstained=abstained or not passages,
+            mode="extractive",
+            timings_ms=timings,
+            nearest=passages[:NEAREST] if abstained else [],
+            retrieved=passages,
+        )
+        if self.config.llm_enabled and passages:
+            yield from self._generate(history or [], passages, extractive, timings, started)
+        else:
+            timings["total_ms"] = (time.perf_counter() - started) * 1000
+            yield extractive
+
+    def _generate(
+        self,
+        history: Sequence[dict[str, str]],
+        passages: list[Passage],
+        fallback: Answer,
+        timings: dict[str, float],
+        began: float,
+    ) -> Iterator[Answer]:
+        """Stream the LLM's reply, then replace it by its verified sentences; fall back when it fails."""
+        started = time.perf_counter()
+        if self._llm is None:
+            self._llm = client(self.config)
+        messages = build_messages(fallback.question, passages, history)
+        reply = ""
+        try:
+            for reply in stream_text(self._llm, messages):
+                yield replace(fallback, text=reply, citations=[], mode="llm", nearest=[])
+        except LLMError as exc:
+            timings["llm_ms"] = (time.perf_counter() - started) * 1000
+            timings["total_ms"] = (time.perf_counter() - began) * 1000
+            yield replace(fallback, notice=f"The LLM did not answer ({exc}); this is the extractive answer.")
+            return
+        checked = verify(reply, passages, self.embedder)
+        timings["llm_ms"] = (time.perf_counter() - started) * 1000
+        timings["total_ms"] = (time.perf_counter() - began) * 1000
+        if checked.abstained:
+            yield replace(
+                fallback, text=ABSTAIN_TEXT, citations=[], abstained=True, mode="llm", nearest=passages[:NEAREST]
+            )
+        elif not checked.citations:
+            yield replace(
+                fallback,
+                notice="No sentence of the generated answer was supported by the sources; "
+                "this is the extractive answer.",
+                unsupported=checked.dropped,
+            )
+        else:
+            yield replace(
+                fallback,
+                text=checked.text,
+                citations=checked.citations,
+                abstained=False,
+                mode="llm",
+                nearest=[],
+                unsupported=checked.dropped,
+            )
+
+
+def _last(answers: Iterator[Answer]) -> Answer:
+    *_, final = answers
+    return final

@@ -1,0 +1,164 @@
+"""Run a test set through the assistant and score retrieval, answers, citations and abstention."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from rag.assistant import Assistant
+from rag.metrics import hit_at_k, key_fact_recall, mrr_at_k, ndcg_at_k, percentile, recall_at_k, token_f1
+from rag.testset import TestQuestion
+from rag.types import Answer
+from rag.verify import MARKER, SUPPORTED, claims, support_scores
+
+RETRIEVAL_DEPTH = 10  # passages retrieved per question, so nDCG@10 has ten ranks to look at
+MIN_KEY_FACTS = 0.5  # share of key facts an answer needs to pass
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class QuestionResult:
+    id: str
+    type: str
+    question: str
+    answerable: bool
+    answer: dict[str, Any]
+    metrics: dict[str, float]
+    passed: bool
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EvalResult:
+    results: list[QuestionResult]
+    summary: dict[str, float]
+    by_type: dict[str, dict[str, float]]
+    settings: dict[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "settings": self.settings,
+            "summary": self.summary,
+            "by_type": self.by_type,
+            "questions": [r.__dict__ for r in self.results],
+        }
+
+
+def ranked_documents(answer: Answer) -> list[str]:
+    """Documents in retrieval order; a grouped duplicate counts where its group ranks."""
+    ranked: list[str] = []
+    for passage in answer.retrieved:
+        for doc in (passage.doc_id, *passage.also):
+            if doc not in ranked:
+                ranked.append(doc)
+    return ranked
+
+
+def citation_scores(answer: Answer, assistant: Assistant) -> dict[str, float]:
+    """ALCE-style citation recall and precision with the overlap-plus-embedding support score."""
+    by_n = {c.n: c.passage.text for c in answer.citations}
+    found = [c for c in claims(answer.text) if c.cited]
+    if not found:
+        return {"citation_recall": 0.0, "citation_precision": 0.0}
+    pairs = [(c.text, by_n.get(n, "")) for c in found for n in c.cited]
+    joint = [(c.text, " ".join(by_n.get(n, "") for n in c.cited)) for c in found]
+    scores = support_scores([a for a, _ in pairs + joint], [b for _, b in pairs + joint], assistant.embedder)
+    single, together = scores[: len(pairs)], scores[len(pairs) :]
+    return {
+        "citation_recall": sum(s >= SUPPORTED for s in together) / len(together),
+        "citation_precision": sum(s >= SUPPORTED for s in single) / len(single),
+    }
+
+
+def score_question(item: TestQuestion, answer: Answer, k: int, assistant: Assistant) -> QuestionResult:
+    metrics: dict[str, float] = {
+        "latency_ms": answer.timings_ms.get("total_ms", 0.0),
+        "abstained": float(answer.abstained),
+    }
+    reasons: list[str] = []
+    if item.answerable:
+        relevant = set(item.expected_sources)
+        ranked = ranked_documents(answer)
+        metrics.update(
+            {
+                f"hit@{k}": hit_at_k(ranked, relevant, k),
+                f"recall@{k}": recall_at_k(ranked, relevant, k),
+                f"mrr@{k}": mrr_at_k(ranked, relevant, k),
+                "ndcg@10": ndcg_at_k(ranked, relevant, 10),
+            }
+        )
+        plain = MARKER.sub("", answer.text)
+        metrics["key_fact_recall"] = key_fact_recall(item.key_facts, plain)
+        metrics["token_f1"] = token_f1(plain, item.reference_answer)
+        vectors = assistant.embedder.encode([plain, item.reference_answer])
+        metrics["answer_similarity"] = float(np.dot(vectors[0], vectors[1]))
+        if answer.abstained:
+            reasons.append("abstained on an answerable question")
+        else:
+            metrics.update(citation_scores(answer, assistant))
+            cited = {c.passage.doc_id for c in answer.citations}
+            metrics["source_accuracy"] = len(cited & relevant) / len(cited) if cited else 0.0
+            if metrics["key_fact_recall"] < MIN_KEY_FACTS:
+                missing = [f for f in item.key_facts if key_fact_recall([f], plain) < 1]
+                reasons.append(f"key facts missing: {', '.join(missing)}")
+            if not cited & relevant:
+                reasons.append("no expected source among the citations")
+    elif not answer.abstained:
+        reasons.append("answered a question the documents do not answer")
+    metrics["abstention_correct"] = float(answer.abstained != item.answerable)
+    return QuestionResult(
+        item.id, item.type, item.question, item.answerable, answer.as_json(), metrics, not reasons, reasons
+    )
+
+
+def summarise(results: Sequence[QuestionResult]) -> dict[str, float]:
+    summary: dict[str, float] = {
+        "questions": float(len(results)),
+        "passed": sum(r.passed for r in results) / len(results) if results else 0.0,
+    }
+    names = sorted({m for r in results for m in r.metrics} - {"latency_ms", "abstained", "abstention_correct"})
+    for name in names:
+        values = [r.metrics[name] for r in results if name in r.metrics]
+        summary[name] = statistics.fmean(values) if values else 0.0
+    abstained = [r for r in results if r.metrics["abstained"]]
+    unanswerable = [r for r in results if not r.answerable]
+    answerable = [r for r in results if r.answerable]
+    correct = [r for r in abstained if not r.answerable]
+    summary["abstention_precision"] = len(correct) / len(abstained) if abstained else 1.0
+    summary["abstention_recall"] = len(correct) / len(unanswerable) if unanswerable else 1.0
+    summary["wrong_abstention_rate"] = (len(abstained) - len(correct)) / len(answerable) if answerable else 0.0
+    latencies = [r.metrics["latency_ms"] for r in results]
+    summary["latency_median_ms"] = percentile(latencies, 50)
+    summary["latency_p95_ms"] = percentile(latencies, 95)
+    return summary
+
+
+def evaluate(
+    assistant: Assistant,
+    questions: Sequence[TestQuestion],
+    k: int = 5,
+    retrieval: str = "hybrid",
+    progress: Progress | None = None,
+) -> EvalResult:
+    started = time.perf_counter()
+    results = []
+    for number, item in enumerate(questions, start=1):
+        history = [dict(turn) for turn in item.history]
+        answer = assistant.answer(item.question, history, k=max(k, RETRIEVAL_DEPTH), retrieval=retrieval)
+        results.append(score_question(item, answer, k, assistant))
+        if progress:
+            progress(number, len(questions))
+    by_type = {t: summarise([r for r in results if r.type == t]) for t in sorted({r.type for r in results})}
+    settings = {
+        "k": k,
+        "retrieval": retrieval,
+        "mode": "llm" if assistant.config.llm_enabled else "extractive",
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    return EvalResult(results, summarise(results), by_type, settings)

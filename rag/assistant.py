@@ -12,7 +12,7 @@ from rag.embedder import Embedder
 from rag.errors import LLMError
 from rag.extractive import ABSTAIN_TEXT, answer_extractive
 from rag.generate import build_messages, client, stream_text, verify
-from rag.question import analyse
+from rag.question import Question, analyse
 from rag.retrieve import retrieve
 from rag.store import Store
 from rag.types import Answer, Filters, Passage
@@ -39,6 +39,18 @@ class Assistant:
     ) -> Answer:
         return _last(self.stream(question, history, filters, k, retrieval))
 
+    def retrieve(
+        self,
+        question: Question,
+        filters: Filters | None = None,
+        k: int | None = None,
+        retrieval: str = "hybrid",
+        timings: dict[str, float] | None = None,
+    ) -> list[Passage]:
+        """The passages an answer reads: twice k, since figures from other dates live further down.
+        The first k are the ones shown (and given to an LLM)."""
+        return retrieve(self.store, self.embedder, question, 2 * (k or self.config.k), filters, retrieval, timings)
+
     def stream(
         self,
         question: str,
@@ -51,10 +63,8 @@ class Assistant:
         started = time.perf_counter()
         timings: dict[str, float] = {}
         parsed = analyse(question, history)
-        k = k or self.config.k
-        # The answerer reads twice as many passages as are shown: figures from other dates live there.
-        pool = retrieve(self.store, self.embedder, parsed, 2 * k, filters, retrieval, timings)
-        passages = pool[:k]
+        pool = self.retrieve(parsed, filters, k, retrieval, timings)
+        passages = pool[: k or self.config.k]
         begun = time.perf_counter()
         text, citations, abstained = answer_extractive(parsed, pool, self.store.lexical())
         timings["answer_ms"] = (time.perf_counter() - begun) * 1000
@@ -66,7 +76,7 @@ class Assistant:
             mode="extractive",
             timings_ms=timings,
             nearest=passages[:NEAREST] if abstained else [],
-            retrieved=passages,
+            retrieved=pool,
         )
         if self.config.llm_enabled and passages:
             yield from self._generate(history or [], passages, extractive, timings, started)

@@ -110,9 +110,19 @@ _ABSENCE = re.compile(
 )
 
 
+_INSTRUCTION = re.compile(
+    r"\b(ignore|disregard|forget)\b.{0,30}\b(instructions?|rules|prompt)\b|\bsystem prompt\b"
+    r"|\byou are (now )?(an? )?(ai|assistant|chatbot|language model)\b",
+    re.I,
+)
+
+
 def _not_prose(text: str, words: set[str]) -> bool:
-    """Headings, labels, link lists and notes of what a document leaves out are not answers."""
+    """Headings, labels, link lists, notes of what a document leaves out, and text addressed to an AI
+    (a prompt injection is data, never an answer) are not answers."""
     if len(words) < 3 or "http" in text or text.startswith("#") or _ABSENCE.search(text):
+        return True
+    if _INSTRUCTION.search(text):
         return True
     return not text.endswith((".", "!", "?", ":", ";", "|")) and len(words) < 8 and not has_number(text)
 
@@ -179,7 +189,8 @@ def answer_extractive(
     if not usable:
         return ABSTAIN_TEXT, [], True
     best = usable[0]
-    temporal = question.wants == "number" and not question.years and TIME_VARYING & set(question.terms)
+    asked = set(question.terms)
+    temporal = question.wants == "number" and not question.years and TIME_VARYING & asked and not PLANS & asked
     if temporal:
         picked = _over_time(best, usable, question)
         if len(picked) > 1:

@@ -47,7 +47,7 @@ def load_pdf(data: bytes) -> Parsed:
     return parsed
 
 
-_FIGURE = re.compile(r"\d[\d.,]*")
+_FIGURE = re.compile(r"(?<![\w.])\d[\d.,]*")
 _SECTION_START = re.compile(r"^(\d+(\.\d+)*\.?\s+[A-Z]|[-*\u2022]\s)")
 
 

@@ -1,0 +1,29 @@
+"""One index of the shipped corpus per test module: building it is the slow part."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest.indexer import run_ingest
+from rag.assistant import Assistant
+from rag.config import AppConfig
+from rag.embedder import Embedder
+from tests.conftest import CORPUS
+from ui.context import build_context
+
+
+def shipped_assistant(folder: Path, embedder: Embedder, **settings: object) -> Assistant:
+    corpus = folder / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    ctx = build_context(AppConfig(corpus_dir=corpus, index_dir=folder / "index", **settings), embedder)
+    report = run_ingest(ctx.config, ctx.store, ctx.embedder)
+    assert not report.failed
+    return Assistant(ctx.config, ctx.embedder, ctx.store)
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Assistant:
+    return shipped_assistant(tmp_path_factory.mktemp("shipped"), embedder)

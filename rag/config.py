@@ -35,6 +35,7 @@ class AppConfig(BaseSettings):
     chunk_tokens: int = Field(200, ge=32, description="Max tokens of text per chunk.")
     chunk_overlap_tokens: int = Field(32, ge=0)
     upsert_batch_size: int = Field(500, ge=1)
+    testset: Path = Field(Path("tests/data/testset.jsonl"), description="Default test set of clusterqa eval.")
     k: int = Field(8, ge=1, le=50, description="Passages retrieved per question.")
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1")
     llm_model: str | None = Field(None, description="Model name at that endpoint.")

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import statistics
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from rag.assistant import Assistant
+from rag.errors import ConfigError
 from rag.metrics import hit_at_k, key_fact_recall, mrr_at_k, ndcg_at_k, percentile, recall_at_k, token_f1
-from rag.testset import TestQuestion
+from rag.testset import TestQuestion, TestsetError, load_testset
 from rag.types import Answer
 from rag.verify import MARKER, SUPPORTED, claims, support_scores
 
@@ -46,7 +51,7 @@ class EvalResult:
             "settings": self.settings,
             "summary": self.summary,
             "by_type": self.by_type,
-            "questions": [r.__dict__ for r in self.results],
+            "questions": [asdict(r) for r in self.results],
         }
 
 
@@ -126,13 +131,17 @@ def summarise(results: Sequence[QuestionResult]) -> dict[str, float]:
     for name in names:
         values = [r.metrics[name] for r in results if name in r.metrics]
         summary[name] = statistics.fmean(values) if values else 0.0
+    # Each abstention figure only where it means something (no 100% recall over zero questions).
     abstained = [r for r in results if r.metrics["abstained"]]
     unanswerable = [r for r in results if not r.answerable]
     answerable = [r for r in results if r.answerable]
     correct = [r for r in abstained if not r.answerable]
-    summary["abstention_precision"] = len(correct) / len(abstained) if abstained else 1.0
-    summary["abstention_recall"] = len(correct) / len(unanswerable) if unanswerable else 1.0
-    summary["wrong_abstention_rate"] = (len(abstained) - len(correct)) / len(answerable) if answerable else 0.0
+    if abstained:
+        summary["abstention_precision"] = len(correct) / len(abstained)
+    if unanswerable:
+        summary["abstention_recall"] = len(correct) / len(unanswerable)
+    if answerable:
+        summary["wrong_abstention_rate"] = (len(abstained) - len(correct)) / len(answerable)
     latencies = [r.metrics["latency_ms"] for r in results]
     summary["latency_median_ms"] = percentile(latencies, 50)
     summary["latency_p95_ms"] = percentile(latencies, 95)
@@ -145,7 +154,11 @@ def evaluate(
     k: int = 5,
     retrieval: str = "hybrid",
     progress: Progress | None = None,
+    source: dict[str, Any] | None = None,
 ) -> EvalResult:
+    """Answer and score every question; `source` (test set path and hash) goes into the settings."""
+    # Load the model and indexes before the clock runs: latency is per question, not start-up.
+    assistant.answer(questions[0].question, retrieval=retrieval)
     started = time.perf_counter()
     results = []
     for number, item in enumerate(questions, start=1):
@@ -155,10 +168,82 @@ def evaluate(
         if progress:
             progress(number, len(questions))
     by_type = {t: summarise([r for r in results if r.type == t]) for t in sorted({r.type for r in results})}
+    documents = sorted((d.doc_id, d.sha256) for d in assistant.store.documents().values())
     settings = {
         "k": k,
         "retrieval": retrieval,
         "mode": "llm" if assistant.config.llm_enabled else "extractive",
         "seconds": round(time.perf_counter() - started, 2),
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "documents": len(documents),
+        "corpus_sha256": hashlib.sha256(repr(documents).encode()).hexdigest(),
+        **(source or {}),
     }
     return EvalResult(results, summarise(results), by_type, settings)
+
+
+def summary_metrics(k: int) -> list[str]:
+    """The names a summary can hold (a subset appears when a kind of question is absent)."""
+    return [
+        "questions",
+        "passed",
+        f"hit@{k}",
+        f"recall@{k}",
+        f"mrr@{k}",
+        "ndcg@10",
+        "key_fact_recall",
+        "token_f1",
+        "answer_similarity",
+        "citation_recall",
+        "citation_precision",
+        "source_accuracy",
+        "abstention_precision",
+        "abstention_recall",
+        "wrong_abstention_rate",
+        "latency_median_ms",
+        "latency_p95_ms",
+    ]
+
+
+@dataclass
+class EvalRun:
+    """An evaluation with its written report and its threshold check."""
+
+    result: dict[str, Any]
+    files: list[Path]
+    failures: list[str]
+
+
+def run_evaluation(
+    assistant: Assistant,
+    testset: Path,
+    out_dir: Path,
+    baseline: Path | None = None,
+    retrieval: str = "hybrid",
+    minimums: Sequence[str] = (),
+    k: int = 5,
+    progress: Progress | None = None,
+) -> EvalRun:
+    """Load and validate the test set, evaluate, write results.json, report.md/.html and plots, check --min."""
+    from rag.report import check_thresholds, write_report
+
+    questions = load_testset(testset)
+    try:  # a typo in a threshold fails before minutes of work, not after
+        check_thresholds(dict.fromkeys(summary_metrics(k), 0.0), list(minimums))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    previous = _read_results(baseline) if baseline else None
+    source = {"testset": str(testset), "testset_sha256": hashlib.sha256(testset.read_bytes()).hexdigest()}
+    result = evaluate(assistant, questions, k, retrieval, progress, source).as_json()
+    files = write_report(result, out_dir, previous)
+    return EvalRun(result, files, check_thresholds(result["summary"], list(minimums)))
+
+
+def _read_results(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise TestsetError(f"cannot read the baseline {path}: {exc}") from exc
+    if not isinstance(data, dict) or "summary" not in data:
+        raise TestsetError(f"{path} is not a results.json written by clusterqa eval")
+    return data

@@ -24,9 +24,12 @@ OPTIONAL = {"key_facts": list, "history": list}
 class TestsetError(ClusterQAError):
     """A test set line is malformed; the message names the line and the reason."""
 
+    __test__ = False  # a name pytest would otherwise try to collect
+
 
 @dataclass(frozen=True)
 class TestQuestion:
+    __test__ = False
     id: str
     question: str
     reference_answer: str

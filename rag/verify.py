@@ -6,8 +6,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from rag.embedder import Embedder
 from rag.numbers import unsupported_numbers
 from rag.question import covers, terms
@@ -51,21 +49,16 @@ def lexical_support(claim: str, evidence: str) -> float:
 
 def support_scores(claims_: Sequence[str], evidences: Sequence[str], embedder: Embedder) -> list[float]:
     """Support of each claim by its evidence (pairwise): half term overlap, half the best cosine
-    similarity between the claim and a sentence of the evidence."""
+    similarity between the claim and a sentence of the evidence. Each distinct text is encoded once."""
     if not claims_:
         return []
     pieces = [[ev[s:e] for s, e in sentence_spans(ev)] or [ev] for ev in evidences]
-    flat = [p for group in pieces for p in group]
-    vectors = embedder.encode(list(claims_) + flat)
-    claim_vectors, piece_vectors = vectors[: len(claims_)], vectors[len(claims_) :]
+    unique = list(dict.fromkeys([*claims_, *(p for group in pieces for p in group)]))
+    vectors = dict(zip(unique, embedder.encode(unique), strict=True))
     scores = []
-    offset = 0
-    for claim, claim_vector, group in zip(claims_, claim_vectors, pieces, strict=True):
-        block = piece_vectors[offset : offset + len(group)]
-        offset += len(group)
-        semantic = float(np.max(block @ claim_vector)) if len(group) else 0.0
-        evidence = " ".join(group)
-        scores.append(0.5 * lexical_support(claim, evidence) + 0.5 * max(semantic, 0.0))
+    for claim, group in zip(claims_, pieces, strict=True):
+        semantic = max(float(vectors[p] @ vectors[claim]) for p in group)
+        scores.append(0.5 * lexical_support(claim, " ".join(group)) + 0.5 * max(semantic, 0.0))
     return scores
 
 

@@ -18,6 +18,8 @@ from rag.types import IngestReport
 from ui.ask import add_arguments as add_ask_arguments
 from ui.ask import run as run_ask
 from ui.context import AppContext, build_context
+from ui.evaluate_cli import add_arguments as add_eval_arguments
+from ui.evaluate_cli import run as run_eval
 
 EXIT_OK, EXIT_FAILED_FILES, EXIT_ERROR = 0, 1, 2
 
@@ -38,6 +40,10 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--rebuild", action="store_true", help="drop the index and embed everything again")
     ingest.add_argument("--watch", action="store_true", help="stay running and re-index on every change")
     ingest.add_argument("--json", action="store_true", help="print one JSON object")
+    ingest.add_argument("--eval", action="store_true", help="run the test set afterwards and print its summary")
+
+    evaluate = commands.add_parser("eval", help="score the assistant on a test set and write a report")
+    add_eval_arguments(evaluate)
 
     ask = commands.add_parser("ask", help="ask a question (no question: an interactive chat)")
     add_ask_arguments(ask)
@@ -47,7 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _progress_bar(enabled: bool) -> Callable[[str, int, int], None] | None:
+def progress_callback(enabled: bool) -> Callable[[str, int, int], None] | None:
+    """A tqdm bar per stage on stderr, when stderr is a terminal."""
     if not enabled:
         return None
     from tqdm import tqdm
@@ -88,7 +95,7 @@ def _ingest(ctx: AppContext, args: argparse.Namespace) -> int:
         watch_corpus(ctx.config, ctx.store, ctx.embedder, print_pass)
         return EXIT_OK
 
-    progress = _progress_bar(sys.stderr.isatty())
+    progress = progress_callback(sys.stderr.isatty())
     report = run_ingest(ctx.config, ctx.store, ctx.embedder, args.paths, args.rebuild, progress)
     if args.json:
         print(json.dumps(report.as_json()))
@@ -96,6 +103,11 @@ def _ingest(ctx: AppContext, args: argparse.Namespace) -> int:
         for failed in report.failed:
             print(f"failed: {failed.source}: {failed.error}")
         print(report.summary())
+    if args.eval:
+        from ui.evaluate_cli import evaluate_for, print_run
+
+        defaults = _parser().parse_args(["eval"])
+        print_run(evaluate_for(ctx, defaults, progress is not None), as_json=False)
     return EXIT_FAILED_FILES if report.failed else EXIT_OK
 
 
@@ -123,6 +135,7 @@ COMMANDS: dict[str, Callable[[AppContext, argparse.Namespace], int]] = {
     "ingest": _ingest,
     "sources": _sources,
     "ask": run_ask,
+    "eval": run_eval,
 }
 
 

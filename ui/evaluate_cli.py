@@ -1,0 +1,96 @@
+"""`clusterqa eval`: run a test set, write the report, and turn --min thresholds into an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from rag.assistant import Assistant
+from rag.evaluate import EvalRun, run_evaluation
+from rag.retrieve import MODES
+from ui.context import AppContext
+
+EXIT_OK, EXIT_BELOW_THRESHOLD = 0, 1
+SHOWN = [
+    "passed",
+    "hit@5",
+    "mrr@5",
+    "ndcg@10",
+    "key_fact_recall",
+    "token_f1",
+    "citation_recall",
+    "citation_precision",
+    "source_accuracy",
+    "abstention_precision",
+    "abstention_recall",
+    "wrong_abstention_rate",
+    "latency_median_ms",
+    "latency_p95_ms",
+]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--testset", type=Path, help="JSON Lines test set (default: setting testset)")
+    parser.add_argument("--out", type=Path, default=Path("eval-report"), help="report folder (default: eval-report)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--baseline", type=Path, help="an earlier results.json to compare with")
+    parser.add_argument("--retrieval", choices=MODES, default="hybrid", help="retrieval to evaluate")
+    parser.add_argument("--k", type=int, default=5, help="rank cut-off of the retrieval metrics (default 5)")
+    parser.add_argument(
+        "--min",
+        action="append",
+        default=[],
+        dest="minimums",
+        metavar="METRIC=VALUE",
+        help="fail (exit 1) below this value; METRIC<=VALUE for a maximum (repeatable)",
+    )
+
+
+def evaluate_for(ctx: AppContext, args: argparse.Namespace, progress_bar: bool) -> EvalRun:
+    from ui.cli import progress_callback
+
+    update = progress_callback(progress_bar)
+    return run_evaluation(
+        Assistant(ctx.config, ctx.embedder, ctx.store),
+        args.testset or ctx.config.testset,
+        args.out,
+        args.baseline,
+        args.retrieval,
+        args.minimums,
+        args.k,
+        (lambda done, total: update("questions", done, total)) if update else None,
+    )
+
+
+def print_run(run: EvalRun, as_json: bool) -> None:
+    summary = run.result["summary"]
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "summary": summary,
+                    "by_type": run.result["by_type"],
+                    "settings": run.result["settings"],
+                    "failures": run.failures,
+                    "files": [str(f) for f in run.files],
+                }
+            )
+        )
+        return
+    for name in SHOWN:
+        if name in summary:
+            value = summary[name]
+            shown = f"{value:.0f} ms" if name.endswith("_ms") else f"{100 * value:.1f}%"
+            print(f"{name:24} {shown:>9}")
+    print(f"report: {run.files[0].parent}/report.html")
+    for failure in run.failures:
+        print(f"below threshold: {failure}")
+
+
+def run(ctx: AppContext, args: argparse.Namespace) -> int:
+    import sys
+
+    result = evaluate_for(ctx, args, sys.stderr.isatty())
+    print_run(result, args.json)
+    return EXIT_BELOW_THRESHOLD if result.failures else EXIT_OK

@@ -21,6 +21,7 @@ index: install
 	$(VENV)/bin/clusterqa ingest
 
 run: index
+	$(VENV)/bin/clusterqa serve
 
 test: install
 	$(PY) -m pytest

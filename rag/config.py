@@ -41,6 +41,9 @@ class AppConfig(BaseSettings):
     llm_model: str | None = Field(None, description="Model name at that endpoint.")
     llm_api_key: str = Field("not-needed", description="API key, if the endpoint wants one.")
     llm_timeout: float = Field(60.0, gt=0, description="Seconds before falling back to the extractive answer.")
+    host: str = Field("127.0.0.1", description="Address the web UI listens on.")
+    port: int = Field(7860, ge=1, le=65535, description="Port of the web UI.")
+    auth: str | None = Field(None, description="Web UI logins: user:password[,user:password...] or a file of them.")
     max_file_mb: float = Field(50.0, gt=0, description="Files larger than this are refused.")
 
     @field_validator("chunk_tokens")

@@ -48,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="ask a question (no question: an interactive chat)")
     add_ask_arguments(ask)
 
+    serve = commands.add_parser("serve", help="start the web UI (default http://127.0.0.1:7860)")
+    serve.add_argument("--host", help="address to listen on (default: setting host)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: setting port)")
+
     sources = commands.add_parser("sources", help="list the indexed documents")
     sources.add_argument("--json", action="store_true", help="print a JSON array")
     return parser
@@ -131,11 +135,19 @@ def _sources(ctx: AppContext, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _serve(ctx: AppContext, args: argparse.Namespace) -> int:
+    from ui.web.server import auth_from_config, serve
+
+    serve(ctx, host=args.host or ctx.config.host, port=args.port or ctx.config.port, auth=auth_from_config(ctx.config))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[AppContext, argparse.Namespace], int]] = {
     "ingest": _ingest,
     "sources": _sources,
     "ask": run_ask,
     "eval": run_eval,
+    "serve": _serve,
 }
 
 

@@ -1,0 +1,81 @@
+"""The chat function called directly, as the page calls it, over a small real index (no server)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ingest.indexer import run_ingest
+from tests.support.fake_llm import FakeLLM, Reply
+from ui.web.chat import ChatService
+
+FACT = "The Zorblax cluster in Quelmar appointed Mira Tandoh as its hydrogen coordinator in March 2025."
+
+
+@pytest.fixture
+def chat(make_context, tmp_path: Path) -> ChatService:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "zorblax.md").write_text(f"# Zorblax news\n\n{FACT} She leads the electrolyser programme.\n")
+    (corpus / "other.md").write_text("# Other\n\nThe Vexbridge cluster recycles zinc. It was founded in 2019.\n")
+    ctx = make_context(corpus)
+    run_ingest(ctx.config, ctx.store, ctx.embedder)
+    return ChatService(ctx)
+
+
+def test_respond_streams_a_cited_answer_and_opens_its_source(chat: ChatService) -> None:
+    steps = list(chat.respond("Who is the hydrogen coordinator of the Zorblax cluster?", [], {}))
+    first_history, first_answer = steps[0]
+    assert first_answer is None and "cqa-pending" in first_history[-1]["content"]
+    history, answer = steps[-1]
+    assert answer is not None and not answer.abstained and answer.citations
+    assert [m["role"] for m in history] == ["user", "assistant"]
+    assert "cqa-chip cqa-a-1 cqa-n-1" in history[-1]["content"]
+    assert answer.citations[0].passage.doc_id == "zorblax.md"
+    view = chat.open_source(answer, 1, "cite", 1)
+    assert "<mark>" in view and "cqa-passage" in view and "electrolyser programme" in view
+
+    follow = list(chat.respond("And when was she appointed?", history, {}))[-1][0]
+    assert len(follow) == 4 and "cqa-a-3" in follow[-1]["content"]
+
+
+def test_respond_applies_filters_and_reports_bad_ones(chat: ChatService) -> None:
+    history, answer = list(chat.respond("Who is the hydrogen coordinator?", [], {"doc_ids": ["other.md"]}))[-1]
+    assert answer is not None
+    assert all(p.doc_id == "other.md" for p in [*answer.retrieved, *answer.nearest])
+    history, answer = list(chat.respond("Who?", [], {"since": "not a date"}))[-1]
+    assert answer is None and "cqa-error" in history[-1]["content"] and "not a date" in history[-1]["content"]
+    assert list(chat.respond("   ", [], {})) == [([], None)]
+
+
+@pytest.fixture
+def llm_chat(make_context, tmp_path: Path) -> Iterator[tuple[ChatService, FakeLLM]]:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "zorblax.md").write_text(f"# Zorblax news\n\n{FACT} She leads the electrolyser programme.\n")
+    with FakeLLM() as fake:
+        ctx = make_context(corpus, llm_base_url=fake.base_url, llm_model="fake-model", llm_timeout=10)
+        run_ingest(ctx.config, ctx.store, ctx.embedder)
+        yield ChatService(ctx), fake
+
+
+def test_llm_answers_stream_and_show_their_mode(llm_chat: tuple[ChatService, FakeLLM]) -> None:
+    chat, fake = llm_chat
+    fake.script(Reply(text=f"{FACT} [1]", chunk_size=12))
+    steps = list(chat.respond("Who is the hydrogen coordinator of the Zorblax cluster?", [], {}))
+    streamed = [history[-1]["content"] for history, answer in steps if answer is not None]
+    assert len(streamed) > 3 and all("cqa-streaming" in s for s in streamed[:-1])
+    assert "cqa-streaming" not in streamed[-1]
+    final = steps[-1][1]
+    assert final is not None and final.mode == "llm" and final.citations
+    assert "LLM answer" in streamed[-1] and "cqa-chip cqa-a-1 cqa-n-1" in streamed[-1]
+
+
+def test_llm_failure_shows_the_fallback_notice(llm_chat: tuple[ChatService, FakeLLM]) -> None:
+    chat, fake = llm_chat
+    fake.script(Reply(status=500))
+    history, answer = list(chat.respond("Who is the hydrogen coordinator of the Zorblax cluster?", [], {}))[-1]
+    assert answer is not None and answer.mode == "extractive" and answer.notice
+    assert "cqa-notice" in history[-1]["content"] and "The LLM did not answer" in history[-1]["content"]

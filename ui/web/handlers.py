@@ -1,0 +1,137 @@
+"""What each UI event does, as methods of plain values: thin glue from the page to chat and documents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+
+from rag.errors import ClusterQAError
+from rag.types import Answer
+from ui.context import AppContext
+from ui.web import documents
+from ui.web import format as fmt
+from ui.web.chat import ChatService, filters_from
+from ui.web.server import upload_limit
+
+Answers = dict[int, Answer]  # chat message index -> the answer shown there
+STAGES = {"reading": "Reading files", "embedding": "Embedding chunks"}
+
+
+def _progress(progress: gr.Progress) -> documents.Progress:
+    return lambda stage, done, total: progress((done, total), desc=STAGES.get(stage, stage))
+
+
+class Handlers:
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self.chat = ChatService(ctx)
+
+    # --- chat ---------------------------------------------------------------------------------
+
+    def ask(self, message: str, history: list[Any], filters: dict[str, Any], answers: Answers) -> Iterator[Any]:
+        """Outputs: message box, chat, answers, sources panel, document view."""
+        answers = dict(answers or {})
+        for shown, answer in self.chat.respond(message, history, filters):
+            index = len(shown) - 1
+            if answer is not None:
+                answers[index] = answer
+            panel = fmt.sources_html(answer, index) if answer is not None else gr.skip()
+            yield "", shown, answers, panel, fmt.empty_document_html()
+
+    def ask_example(self, history: list[Any], filters: dict[str, Any], answers: Answers, evt: gr.SelectData) -> Any:
+        value = evt.value
+        text = value.get("text", "") if isinstance(value, dict) else str(value)
+        yield from self.ask(text, history, filters, answers)
+
+    def clear_chat(self) -> Any:
+        """Outputs: answers, sources panel, document view."""
+        return {}, fmt.sources_html(None, None), fmt.empty_document_html()
+
+    def select_answer(self, answers: Answers, evt: gr.SelectData) -> Any:
+        """A click on a message shows the sources of that answer (of the answer to a clicked question)."""
+        index = evt.index if isinstance(evt.index, int) else None
+        if index is not None and index not in answers:
+            index += 1
+        if index is None or index not in answers:
+            return gr.skip()
+        return fmt.sources_html(answers[index], index)
+
+    def open_source(self, answers: Answers, evt: gr.EventData) -> Any:
+        """A chip or a source card was clicked: show that source in its document (and its answer's sources)."""
+        data: dict[str, Any] = evt._data if isinstance(evt._data, dict) else {}
+        try:
+            index, n = int(data["answer"]), int(data["n"])
+        except (KeyError, TypeError, ValueError):
+            return gr.skip(), gr.skip()
+        answer = (answers or {}).get(index)
+        panel = fmt.sources_html(answer, index) if data.get("from") == "chip" and answer else gr.skip()
+        return panel, self.chat.open_source(answer, index, str(data.get("kind", "cite")), n)
+
+    def set_filters(self, since: str, until: str, doc_ids: list[str] | None) -> Any:
+        state = {"since": (since or "").strip(), "until": (until or "").strip(), "doc_ids": list(doc_ids or [])}
+        try:
+            filters = filters_from(state)
+        except ClusterQAError as exc:
+            return state, fmt.filters_html(None, None, 0, str(exc))
+        since_, until_ = (filters.since, filters.until) if filters else (None, None)
+        return state, fmt.filters_html(since_, until_, len(state["doc_ids"]))
+
+    # --- documents ----------------------------------------------------------------------------
+
+    def refresh(self) -> Any:
+        """Outputs: documents table, the filter's choices, the delete choices."""
+        try:
+            docs = self.ctx.store.documents().values()
+        except ClusterQAError:  # the index cannot be read: an empty listing, the chat shows the error
+            docs = {}.values()
+        choices = fmt.document_choices(docs)
+        return fmt.document_rows(docs), gr.update(choices=choices), gr.update(choices=choices, value=None)
+
+    def upload(self, files: list[str] | None, overwrite: bool, progress: gr.Progress = gr.Progress()) -> Any:  # noqa: B008
+        if not files:
+            return fmt.report_html(None, error="Choose one or more files to upload first."), gr.skip()
+        progress(0, desc="Saving and indexing")
+        saved = documents.save_uploads(self.ctx.config.corpus_dir, files, overwrite, upload_limit(self.ctx.config))
+        report, error = None, None
+        if saved.paths:
+            try:
+                report = documents.index(self.ctx, saved.paths, _progress(progress))
+            except Exception as exc:  # shown to the person; the saved files wait for a re-scan
+                error = documents.friendly(exc)
+        return fmt.report_html(report, saved.rejected, saved.notes, error), None
+
+    def rescan(self, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
+        progress(0, desc="Re-scanning the corpus folder")
+        try:
+            return fmt.report_html(documents.index(self.ctx, (), _progress(progress)))
+        except Exception as exc:
+            return fmt.report_html(None, error=documents.friendly(exc))
+
+    def ask_delete(self, doc_id: str | None) -> Any:
+        """Outputs: the pending doc_id, the confirmation box, its text, the report."""
+        docs = self.ctx.store.documents()
+        if not doc_id or doc_id not in docs:
+            return None, gr.update(visible=False), "", fmt.report_html(None, error="Choose a document to delete.")
+        question = (
+            f'<div class="cqa-report-error">Delete <b>{fmt.esc(docs[doc_id].title)}</b> '
+            f'(<span class="cqa-file">{fmt.esc(doc_id)}</span>)? The file is removed from the corpus folder '
+            "and its passages from the index.</div>"
+        )
+        return doc_id, gr.update(visible=True), question, gr.skip()
+
+    def cancel_delete(self) -> Any:
+        return None, gr.update(visible=False)
+
+    def delete(self, doc_id: str | None, progress: gr.Progress = gr.Progress()) -> Any:  # noqa: B008
+        """Outputs: the report, the confirmation box, the pending doc_id."""
+        if not doc_id:
+            return fmt.report_html(None, error="Nothing to delete."), gr.update(visible=False), None
+        progress(0, desc="Deleting")
+        try:
+            report = documents.delete_document(self.ctx, doc_id, _progress(progress))
+            result = fmt.report_html(report, notes=[f"{doc_id} was deleted."])
+        except Exception as exc:
+            result = fmt.report_html(None, error=documents.friendly(exc))
+        return result, gr.update(visible=False), None

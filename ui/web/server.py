@@ -1,0 +1,87 @@
+"""Launching the web UI: local, private and offline, optionally behind a login."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from rag.config import AppConfig
+from rag.errors import ConfigError
+from ui.context import AppContext
+
+
+def upload_limit(config: AppConfig) -> int:
+    """Bytes an upload may have: the indexer's max_file_mb."""
+    megabytes = config.max_file_mb
+    return int(float(megabytes) * 1024 * 1024)
+
+
+def parse_auth(value: str | None) -> list[tuple[str, str]] | None:
+    """`user:password[,user:password...]`, or the path of a file of `user:password` lines (# comments)."""
+    if not value or not value.strip():
+        return None
+    path = Path(value.strip()).expanduser()
+    if path.is_file():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        entries = [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
+    else:
+        entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+    pairs = []
+    for entry in entries:
+        user, sep, password = entry.partition(":")
+        if not sep or not user.strip() or not password:
+            raise ConfigError("each login must be written user:password (setting CLUSTERQA_AUTH)")
+        pairs.append((user.strip(), password))
+    return pairs or None
+
+
+def auth_from_config(config: AppConfig) -> list[tuple[str, str]] | None:
+    """The logins of setting `auth` (CLUSTERQA_AUTH)."""
+    return parse_auth(config.auth)
+
+
+def launch_options(config: AppConfig, host: str, port: int, auth: list[tuple[str, str]] | None) -> dict[str, Any]:
+    """No share link, no API page or footer, no analytics, no web fonts, no server-side rendering."""
+    from ui.web.style import CSS, theme
+
+    return {
+        "server_name": host,
+        "server_port": port,
+        "auth": auth or None,
+        "auth_message": "ClusterQA: sign in to ask questions and manage documents." if auth else None,
+        "share": False,
+        "footer_links": [],
+        "ssr_mode": False,
+        "mcp_server": False,
+        "pwa": False,
+        "enable_monitoring": False,
+        "max_file_size": upload_limit(config),
+        "theme": theme(),
+        "css": CSS,
+        "show_error": True,
+        "quiet": True,
+    }
+
+
+def serve(
+    ctx: AppContext, host: str = "127.0.0.1", port: int = 7860, auth: list[tuple[str, str]] | None = None
+) -> None:
+    """Start the web UI and block; without `auth`, the logins of setting CLUSTERQA_AUTH (if any) apply."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    from ui.web.app import create_app
+
+    auth = auth if auth is not None else auth_from_config(ctx.config)
+    if not auth and not is_loopback(host):
+        print(f"warning: serving on {host} without a login; set CLUSTERQA_AUTH=user:password", file=sys.stderr)
+    print(f"ClusterQA web UI on http://{host}:{port}", file=sys.stderr, flush=True)
+    create_app(ctx).launch(**launch_options(ctx.config, host, port, auth))
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -32,6 +32,7 @@ lint: install
 
 bench: install
 	$(PY) bench/bench_ingest.py
+	$(PY) bench/bench_query.py
 
 clean:
 	rm -rf $(VENV) .clusterqa

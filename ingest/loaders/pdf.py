@@ -48,12 +48,13 @@ def load_pdf(data: bytes) -> Parsed:
 
 
 _FIGURE = re.compile(r"(?<![\w.])\d[\d.,]*")
-_SECTION_START = re.compile(r"^(\d+(\.\d+)*\.?\s+[A-Z]|[-*\u2022]\s)")
+_SENTENCE_END = re.compile(r"[a-z)]\.(\s|$)")
+_SECTION_START = re.compile(r"^(\d{1,2}(\.\d+)*\.?\s+[A-Z]|[-*\u2022]\s)")
 
 
 def _is_row(line: str) -> bool:
-    """A row of a table of figures: several separate numbers on one line."""
-    return len(_FIGURE.findall(line)) >= 4
+    """A row of a table of figures: several separate numbers on one line, and no sentence ending."""
+    return len(_FIGURE.findall(line)) >= 4 and not _SENTENCE_END.search(line)
 
 
 def join_wrapped_lines(text: str) -> str:

@@ -168,3 +168,21 @@ def test_docx_zip_bomb_is_refused(tmp_path: Path) -> None:
         archive.writestr("word/document.xml", b"<w/>" + b"\0" * (50 * MB))
     with pytest.raises(LoadError, match="zip bomb"):
         load(path)
+
+
+def test_pdf_line_wrapping_is_undone_but_headings_and_table_rows_stay() -> None:
+    from ingest.loaders.pdf import join_wrapped_lines
+
+    text = (
+        "4.1 Founding members\n"
+        "The initiative set out to engage more than 100 industrial clusters by a date it named at the\n"
+        "launch, and it had reached 20 members by\n"
+        "2024. It had 20 members in 10 countries, 626 million t CO2 and $362 billion.\n"
+        "Date Members Potential GDP\n"
+        "May 2022 8 members 334 million t CO2 $182 billion 1.1 million\n"
+        "Jan 2024 20 clusters 626 million t CO2 $362 billion 3.4 million"
+    )
+    lines = join_wrapped_lines(text).split("\n")
+    assert lines[0] == "4.1 Founding members"
+    assert lines[1].startswith("The initiative") and "members by 2024. It had 20 members" in lines[1]
+    assert lines[-2:] == text.split("\n")[-2:]

@@ -7,27 +7,11 @@ import json
 from pathlib import Path
 
 from rag.assistant import Assistant
-from rag.evaluate import EvalRun, run_evaluation
+from rag.evaluate import EvalRun, run_evaluation, summary_metrics
 from rag.retrieve import MODES
 from ui.context import AppContext
 
 EXIT_OK, EXIT_BELOW_THRESHOLD = 0, 1
-SHOWN = [
-    "passed",
-    "hit@5",
-    "mrr@5",
-    "ndcg@10",
-    "key_fact_recall",
-    "token_f1",
-    "citation_recall",
-    "citation_precision",
-    "source_accuracy",
-    "abstention_precision",
-    "abstention_recall",
-    "wrong_abstention_rate",
-    "latency_median_ms",
-    "latency_p95_ms",
-]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -78,10 +62,16 @@ def print_run(run: EvalRun, as_json: bool) -> None:
             )
         )
         return
-    for name in SHOWN:
+    for name in summary_metrics(run.result["settings"]["k"]):
         if name in summary:
             value = summary[name]
-            shown = f"{value:.0f} ms" if name.endswith("_ms") else f"{100 * value:.1f}%"
+            shown = (
+                f"{value:.0f}"
+                if name == "questions"
+                else f"{value:.0f} ms"
+                if name.endswith("_ms")
+                else (f"{100 * value:.1f}%")
+            )
             print(f"{name:24} {shown:>9}")
     print(f"report: {run.files[0].parent}/report.html")
     for failure in run.failures:

@@ -168,7 +168,7 @@ def _status_changes(current: Json, baseline: Json) -> Changes:
     return [i for i, ok, was in now if not ok and was is True], [i for i, ok, was in now if ok and was is False]
 
 
-def _tables(result: Json, deltas: list[Delta] | None) -> list[tuple[str, Row, list[Row]]]:
+def report_tables(result: Json, deltas: list[Delta] | None) -> list[tuple[str, Row, list[Row]]]:
     """The report's tables as (title, header, rows), rendered to Markdown and to HTML alike."""
     summary, groups = result["summary"], _groups(result)
     tables = [("Summary", ["Metric", "Value"], [[m, fmt(m, groups["overall"][m])] for m in summary])]
@@ -198,14 +198,14 @@ def _view(question: Json) -> Json:
     }
 
 
-def _ordered(result: Json) -> list[tuple[str, list[Json]]]:
+def ordered_questions(result: Json) -> list[tuple[str, list[Json]]]:
     """The failed questions first, then the passed ones."""
     questions = result.get("questions", [])
     failed, passed = [_view(q) for q in questions if not q["passed"]], [_view(q) for q in questions if q["passed"]]
     return [(f"Failed questions ({len(failed)})", failed), (f"Passed questions ({len(passed)})", passed)]
 
 
-def _headline(result: Json) -> str:
+def headline(result: Json) -> str:
     settings = " · ".join(f"{k} {v}" for k, v in result.get("settings", {}).items())
     s = result["summary"]
     return f"{fmt('questions', s.get('questions'))} questions, {fmt('passed', s.get('passed'))} passed. {settings}"
@@ -221,15 +221,15 @@ def _md(text: str) -> str:
 
 def render_markdown(result: Json, deltas: list[Delta] | None, changes: Changes | None, plots: list[Path]) -> str:
     img = {p.stem: f"![{p.stem}]({p.name})" for p in plots}
-    lines = ["# ClusterQA evaluation report", "", _md(_headline(result)), ""]
-    for title, header, rows in _tables(result, deltas):
+    lines = ["# ClusterQA evaluation report", "", _md(headline(result)), ""]
+    for title, header, rows in report_tables(result, deltas):
         lines += [f"## {title}", "", "| " + " | ".join(map(_md, header)) + " |", "|" + " --- |" * len(header)]
         lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows] + [""]
         if title.startswith("Change"):
             lines += [_md(_changes(changes)) if changes else "", "", img.get("deltas", ""), ""]
     lines += ["– : the metric does not apply to the group.", "", img.get("metrics_by_type", ""), ""]
     lines += ["## Latency", "", img.get("latency", ""), ""]
-    for title, views in _ordered(result):
+    for title, views in ordered_questions(result):
         lines += [f"## {title}", ""]
         for v in views:
             lines += [f"### {_md(v['id'])} ({_md(v['type'])})", "", f"**Question:** {_md(v['question'])}", ""]
@@ -248,6 +248,12 @@ th{background:#f5f5f5}.reg{color:#c62828;font-weight:bold}.imp{color:#2e7d32}img
 margin:1em 0}.q{border-left:4px solid #2e7d32;padding:.2em 1em;margin:1em 0;background:#fafafa}.q.fail{
 border-left-color:#c62828}.q h3{margin:.3em 0}blockquote{white-space:pre-wrap;margin:.4em 0;padding:.4em .8em;
 background:#fff;border:1px solid #e0e0e0}.small{color:#616161;font-size:12px}code{background:#eee;padding:0 3px}"""
+
+
+def inline_png(path: Path) -> str:
+    """An <img> holding the PNG itself, so the page needs no file server and requests nothing."""
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<img alt="{html.escape(path.stem)}" src="data:image/png;base64,{data}">'
 
 
 def _html_table(header: Row, rows: list[Row]) -> str:
@@ -272,16 +278,15 @@ def _html_question(v: Json, failed: bool) -> str:
 
 
 def render_html(result: Json, deltas: list[Delta] | None, changes: Changes | None, plots: list[Path]) -> str:
-    images = {p.stem: base64.b64encode(p.read_bytes()).decode("ascii") for p in plots}
-    img = {k: f'<img alt="{html.escape(k)}" src="data:image/png;base64,{v}">' for k, v in images.items()}
-    parts = ["<h1>ClusterQA evaluation report</h1>", f'<p class="small">{html.escape(_headline(result))}</p>']
-    for title, header, rows in _tables(result, deltas):
+    img = {p.stem: inline_png(p) for p in plots}
+    parts = ["<h1>ClusterQA evaluation report</h1>", f'<p class="small">{html.escape(headline(result))}</p>']
+    for title, header, rows in report_tables(result, deltas):
         parts += [f"<h2>{html.escape(title)}</h2>", _html_table(header, rows)]
         if title.startswith("Change"):
             parts += [f"<p>{html.escape(_changes(changes))}</p>" if changes else "", img.get("deltas", "")]
     parts += ['<p class="small">– : the metric does not apply to the group.</p>', img.get("metrics_by_type", "")]
     parts += ["<h2>Latency</h2>", img.get("latency", "")]
-    for i, (title, views) in enumerate(_ordered(result)):
+    for i, (title, views) in enumerate(ordered_questions(result)):
         parts += [f"<h2>{html.escape(title)}</h2>", *(_html_question(v, failed=i == 0) for v in views)]
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>ClusterQA evaluation report</title>'

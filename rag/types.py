@@ -144,6 +144,7 @@ class Citation:
         return {
             "n": self.n,
             "doc_id": p.doc_id,
+            "chunk_id": p.chunk_id,
             "title": p.title,
             "source": p.source,
             "page": p.page,

@@ -28,7 +28,19 @@ def test_ask_json_has_the_documented_shape(env: dict[str, str]) -> None:
     assert answer["mode"] == "extractive" and not answer["abstained"]
     assert "Saraburi" in answer["answer"]
     citation = answer["citations"][0]
-    assert set(citation) == {"n", "doc_id", "title", "source", "page", "section", "date", "text", "quote", "score"}
+    assert set(citation) == {
+        "n",
+        "doc_id",
+        "chunk_id",
+        "title",
+        "source",
+        "page",
+        "section",
+        "date",
+        "text",
+        "quote",
+        "score",
+    }
     assert citation["quote"] in " ".join(citation["text"].split())
     assert "total_ms" in answer["timings_ms"]
 

@@ -43,6 +43,7 @@ WAIT_MS = 60_000
 UNIQUE_FACT = "The Zorblax cluster in Quelmar appointed Mira Tandoh as its hydrogen coordinator in March 2025."
 UNIQUE_QUESTION = "Who is the hydrogen coordinator of the Zorblax cluster?"
 XSS_TITLE = 'Vexbridge <img src=x onerror="window.__xss=1"> note'
+XSS_FILE = "vexbridge <img src=x onerror=window.__xss=1>.md"  # a name copied into the folder by hand
 XSS_DOC = (
     f"# {XSS_TITLE}\n\n"
     "The Vexbridge cluster reported <script>window.__xss=1</script> a zinc recycling rate of 77 percent in 2025.\n\n"
@@ -233,18 +234,18 @@ def test_upload_ask_then_delete_while_questions_keep_working(app: Served, page: 
 
 
 def test_document_with_script_shows_as_text_and_runs_nothing(app: Served, page: Any) -> None:
-    (app.ctx.config.corpus_dir / "vexbridge.md").write_text(XSS_DOC, encoding="utf-8")
+    (app.ctx.config.corpus_dir / XSS_FILE).write_text(XSS_DOC, encoding="utf-8")
     page.goto(app.url)
     open_tab(page, "Documents")
     page.click("#cqa-rescan")  # a file copied in by hand, indexed by the re-scan button
     page.locator("#cqa-report .cqa-count-added b").filter(has_text="1").wait_for()
-    page.wait_for_function("() => document.querySelector('#cqa-docs').innerText.includes('vexbridge.md')")
-    assert XSS_TITLE in rows(page)
+    page.wait_for_function("() => document.querySelector('#cqa-docs').innerText.includes('vexbridge <img')")
+    assert XSS_TITLE in rows(page) and XSS_FILE in rows(page)
 
     open_tab(page, "Ask")
     answer = ask(page, "What zinc recycling rate did the Vexbridge cluster report?")
     assert "<script>window.__xss=1</script>" in answer.inner_text()
-    assert XSS_TITLE in page.inner_text("#cqa-sources")
+    assert XSS_TITLE in page.inner_text("#cqa-sources") and XSS_FILE in page.inner_text("#cqa-sources")
     answer.locator(".cqa-chip").first.click()
     page.locator("#cqa-document .cqa-passage").wait_for()
     assert "onerror=" in page.inner_text("#cqa-document")
@@ -253,6 +254,38 @@ def test_document_with_script_shows_as_text_and_runs_nothing(app: Served, page: 
     page.wait_for_timeout(500)
     assert page.evaluate("typeof window.__xss") == "undefined"
     assert page.locator("#cqa-chat img[src=x], #cqa-sources img, #cqa-document img, #cqa-docs img").count() == 0
+
+
+def test_evaluation_tab_runs_an_uploaded_test_set(app: Served, page: Any, tmp_path: Path) -> None:
+    shipped = (REPO / "tests" / "data" / "testset.jsonl").read_text(encoding="utf-8").splitlines()
+    chosen = [line for line in shipped if '"id": "fact-launch-event"' in line or '"id": "unans-budget"' in line]
+    testset = tmp_path / "small.jsonl"
+    testset.write_text("\n".join(chosen) + "\n", encoding="utf-8")
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text(chosen[0] + "\n{not json\n", encoding="utf-8")
+    page.goto(app.url)
+    open_tab(page, "Evaluation")
+    assert page.get_by_label("The configured test set").is_checked()
+    page.set_input_files("#cqa-eval-upload input[type=file]", str(broken))
+    page.locator('#cqa-eval-upload td.filename[aria-label="broken.jsonl"]').wait_for()
+    page.wait_for_function("() => document.querySelector('#cqa-eval-source input[value=upload]').checked")
+    page.click("#cqa-eval-run")
+    page.locator("#cqa-eval-summary .cqa-report-error").filter(has_text="line 2").wait_for()
+
+    page.locator("#cqa-eval-upload button[aria-label='Clear']").click()
+    page.set_input_files("#cqa-eval-upload input[type=file]", str(testset))
+    page.locator('#cqa-eval-upload td.filename[aria-label="small.jsonl"]').wait_for()
+    page.click("#cqa-eval-run")
+    page.locator("#cqa-eval-summary .cqa-eval-headline").wait_for()
+    summary = page.inner_text("#cqa-eval-summary")
+    assert "2 questions" in summary and "By question type" in summary and "abstention_recall" in summary
+    images = page.locator("#cqa-eval-summary img[src^='data:image/png;base64,']")
+    assert images.count() == 2  # metrics per type and latency, inline: nothing is fetched
+    table = page.inner_text("#cqa-eval-questions")
+    assert "fact-launch-event" in table and "unans-budget" in table
+    assert page.locator('#cqa-eval-files td.filename[aria-label="report.html"]').count() == 1
+    reports = list((app.ctx.config.index_dir / "evaluations").glob("*/results.json"))
+    assert len(reports) == 1 and '"unans-budget"' in reports[0].read_text(encoding="utf-8")
 
 
 def test_login_is_required_when_auth_is_set(ctx: AppContext, page: Any) -> None:

@@ -7,7 +7,9 @@ from typing import Any
 import gradio as gr
 
 from ingest.loaders import LOADERS
+from rag.retrieve import MODES
 from ui.context import AppContext
+from ui.web import evaluation
 from ui.web import format as fmt
 from ui.web.handlers import Handlers
 from ui.web.style import DOCUMENT_JS, SOURCES_JS
@@ -21,6 +23,7 @@ EXAMPLES = [
 CHAT: dict[str, Any] = {"concurrency_id": "chat", "concurrency_limit": 4, "api_visibility": "private"}
 # One ingest at a time, in a queue of its own: questions never wait behind an upload or a re-scan.
 INGEST: dict[str, Any] = {"concurrency_id": "ingest", "concurrency_limit": 1, "api_visibility": "private"}
+EVALUATE: dict[str, Any] = {"concurrency_id": "evaluate", "concurrency_limit": 1, "api_visibility": "private"}
 QUICK: dict[str, Any] = {"concurrency_limit": None, "api_visibility": "private", "show_progress": "hidden"}
 
 
@@ -103,6 +106,40 @@ def create_app(ctx: AppContext) -> gr.Blocks:
                                 confirm = gr.Button("Yes, delete it", variant="stop", elem_id="cqa-confirm-delete")
                                 cancel = gr.Button("Cancel", elem_id="cqa-cancel-delete")
                 report = gr.HTML(elem_id="cqa-report", js_on_load=None, padding=True, min_height=90)
+            with gr.Tab("Evaluation", id="evaluation"):
+                with gr.Row(equal_height=False):
+                    with gr.Column():
+                        eval_source = gr.Radio(
+                            [
+                                (f"The configured test set ({ctx.config.testset})", evaluation.SHIPPED),
+                                ("Upload a test set", evaluation.UPLOAD),
+                            ],
+                            value=evaluation.SHIPPED,
+                            label="Test set (JSON Lines, one question a line: see the README)",
+                            elem_id="cqa-eval-source",
+                        )
+                        eval_upload = gr.File(
+                            label="Test set to upload (.jsonl)", file_types=[".jsonl"], elem_id="cqa-eval-upload"
+                        )
+                    with gr.Column():
+                        eval_retrieval = gr.Radio(list(MODES), value="hybrid", label="Retrieval")
+                        eval_button = gr.Button("Run evaluation", variant="primary", elem_id="cqa-eval-run")
+                        eval_files = gr.File(
+                            label="Report files", file_count="multiple", interactive=False, elem_id="cqa-eval-files"
+                        )
+                eval_summary = gr.HTML(elem_id="cqa-eval-summary", js_on_load=None, padding=True, min_height=60)
+                eval_questions = gr.Dataframe(
+                    headers=evaluation.QUESTION_HEADERS,
+                    column_widths=["7%", "7%", "8%", "20%", "20%", "28%", "10%"],
+                    datatype="str",
+                    interactive=False,
+                    wrap=True,
+                    elem_id="cqa-eval-questions",
+                    label="Questions (failed first)",
+                )
+
+        # The one public endpoint, for scripts (gradio_client): the chat's queue and limits, no UI state.
+        gr.api(on.api_ask, api_name="ask", concurrency_id="chat", concurrency_limit=CHAT["concurrency_limit"])
 
         chat_in = [message, chatbot, filters, answers]
         chat_out = [message, chatbot, answers, sources, document]
@@ -127,4 +164,12 @@ def create_app(ctx: AppContext) -> gr.Blocks:
         confirm.click(on.delete, [pending_delete], [report, confirm_box, pending_delete], **INGEST).then(
             on.refresh, None, listing, **QUICK
         )
+        eval_button.click(
+            on.evaluate,
+            [eval_source, eval_upload, eval_retrieval],
+            [eval_summary, eval_questions, eval_files],
+            show_progress_on=eval_summary,
+            **EVALUATE,
+        )
+        eval_upload.upload(lambda: evaluation.UPLOAD, None, eval_source, **QUICK)
     return demo

@@ -10,13 +10,13 @@ import gradio as gr
 from rag.errors import ClusterQAError
 from rag.types import Answer
 from ui.context import AppContext
-from ui.web import documents
+from ui.web import documents, evaluation
 from ui.web import format as fmt
 from ui.web.chat import ChatService, filters_from
 from ui.web.server import upload_limit
 
 Answers = dict[int, Answer]  # chat message index -> the answer shown there
-STAGES = {"reading": "Reading files", "embedding": "Embedding chunks"}
+STAGES = {"reading": "Reading files", "embedding": "Embedding chunks", "questions": "Asking the test questions"}
 
 
 def _progress(progress: gr.Progress) -> documents.Progress:
@@ -68,6 +68,18 @@ class Handlers:
         answer = (answers or {}).get(index)
         panel = fmt.sources_html(answer, index) if data.get("from") == "chip" and answer else gr.skip()
         return panel, self.chat.open_source(answer, index, str(data.get("kind", "cite")), n)
+
+    def api_ask(
+        self, question: str, since: str = "", until: str = "", doc_ids: list[str] | None = None
+    ) -> dict[str, Any]:
+        """The `/ask` API endpoint: one question, optional filters; the answer as `clusterqa ask --json` prints it."""
+        if not (question or "").strip():
+            raise gr.Error("The question is empty.")
+        try:
+            filters = filters_from({"since": since, "until": until, "doc_ids": doc_ids or []})
+            return self.chat.assistant.answer(question.strip(), None, filters).as_json()
+        except ClusterQAError as exc:
+            raise gr.Error(str(exc)) from None
 
     def set_filters(self, since: str, until: str, doc_ids: list[str] | None) -> Any:
         state = {"since": (since or "").strip(), "until": (until or "").strip(), "doc_ids": list(doc_ids or [])}
@@ -135,3 +147,25 @@ class Handlers:
         except Exception as exc:
             result = fmt.report_html(None, error=documents.friendly(exc))
         return result, gr.update(visible=False), None
+
+    # --- evaluation ---------------------------------------------------------------------------
+
+    def evaluate(
+        self,
+        source: str,
+        upload: str | None,
+        retrieval: str,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> Any:
+        """Outputs: the summary (tables and plots), the per-question table, the report files."""
+        update = _progress(progress)
+        try:
+            testset = evaluation.testset_path(self.ctx.config, source, upload)
+            update("questions", 0, 1)
+            run = evaluation.run(
+                self.chat.assistant, testset, retrieval, lambda done, total: update("questions", done, total)
+            )
+        except ClusterQAError as exc:
+            return fmt.report_html(None, error=str(exc)), None, None
+        reports = [str(p) for p in run.files if p.suffix != ".png"]
+        return evaluation.summary_html(run), evaluation.question_rows(run), reports

@@ -45,6 +45,7 @@ def auth_from_config(config: AppConfig) -> list[tuple[str, str]] | None:
 
 def launch_options(config: AppConfig, host: str, port: int, auth: list[tuple[str, str]] | None) -> dict[str, Any]:
     """No share link, no API page or footer, no analytics, no web fonts, no server-side rendering."""
+    from ui.web.evaluation import reports_dir
     from ui.web.style import CSS, theme
 
     return {
@@ -59,6 +60,7 @@ def launch_options(config: AppConfig, host: str, port: int, auth: list[tuple[str
         "pwa": False,
         "enable_monitoring": False,
         "max_file_size": upload_limit(config),
+        "allowed_paths": [str(reports_dir(config))],  # the Evaluation tab's report files, for download
         "theme": theme(),
         "css": CSS,
         "show_error": True,

@@ -103,4 +103,10 @@ mark { background: #fde68a; color: inherit; padding: 0 0.1em; border-radius: 2px
 .cqa-report-error, .cqa-failed { color: #b91c1c; }
 #cqa-docs table, #cqa-docs td, #cqa-docs th, #cqa-docs span { font-family: var(--font); }
 .cqa-filter-status { font-size: 0.8rem; color: var(--body-text-color-subdued); }
+.cqa-eval-headline, .cqa-eval-note { font-size: 0.85rem; color: var(--body-text-color-subdued); }
+.cqa-eval-table { border-collapse: collapse; margin: 0.3rem 0 1rem; font-size: 0.85rem; }
+.cqa-eval-table th, .cqa-eval-table td { border: 1px solid var(--border-color-primary); padding: 2px 8px;
+  text-align: right; }
+.cqa-eval-table th:first-child, .cqa-eval-table td:first-child { text-align: left; }
+.cqa-eval img { max-width: 100%; }
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -68,6 +69,12 @@ def _relative(target: Path, root: Path, real_root: Path) -> str:
 def _walk(folder: Path, root: Path, real_root: Path, result: Scan) -> None:
     for current, dirs, files in os.walk(folder, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not is_hidden(d) and d not in SKIPPED_DIRS)
+        for name in dirs:
+            path = Path(current) / name
+            # A linked folder inside the corpus is indexed where it really is; one leading out is reported.
+            reason = _link_problem(path, real_root) if path.is_symlink() else None
+            if reason is not None:
+                result.failed.append(FailedFile(_display(path.relative_to(root).as_posix()), reason))
         for name in sorted(files):
             if not is_hidden(name):
                 path = Path(current) / name
@@ -75,12 +82,32 @@ def _walk(folder: Path, root: Path, real_root: Path, result: Scan) -> None:
 
 
 def _add_file(path: Path, doc_id: str, real_root: Path, result: Scan) -> None:
-    if path.is_symlink():
-        try:
-            path.resolve(strict=True).relative_to(real_root)
-        except (ValueError, OSError):
-            result.failed.append(
-                FailedFile(doc_id, "a symbolic link pointing outside the corpus folder (or nowhere); not followed")
-            )
-            return
+    reason = _link_problem(path, real_root) if path.is_symlink() else None
+    if reason is None and _display(doc_id) != doc_id:
+        reason = "the file name is not valid UTF-8 (it was made on a system with another encoding); rename the file"
+    if reason is not None:
+        result.failed.append(FailedFile(_display(doc_id), reason))
+        return
     result.candidates.append(Candidate(path, doc_id))
+
+
+def _link_problem(path: Path, real_root: Path) -> str | None:
+    """Why a symbolic link is not followed, or None when it leads to something inside the corpus."""
+    try:
+        target = path.resolve(strict=True)
+    except RuntimeError:  # Python < 3.13 reports a loop this way
+        return "a symbolic link that loops back on itself; not followed"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link that loops back on itself; not followed"
+        return "a symbolic link pointing nowhere (its target does not exist); not followed"
+    try:
+        target.relative_to(real_root)
+    except ValueError:
+        return "a symbolic link pointing outside the corpus folder; not followed"
+    return None
+
+
+def _display(name: str) -> str:
+    """A name that prints and stores as UTF-8: bytes that are not UTF-8 become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -49,13 +51,14 @@ def load_document(path: Path, doc_id: str, max_bytes: int) -> Document:
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise LoadError(
-                f"the file is {size / 1048576:.1f} MB, over the limit of {max_bytes / 1048576:.0f} MB"
-                " (setting CLUSTERQA_MAX_FILE_MB)"
-            )
-        with path.open("rb") as handle:
+        _check_regular(path.stat())
+        # Non-blocking: a named pipe swapped in after the check must not stall the ingest.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            _check_regular(info)
+            if info.st_size > max_bytes:
+                raise LoadError(size_reason(info.st_size, max_bytes))
             data = handle.read(max_bytes + 1)
     except FileNotFoundError as exc:
         raise LoadError("the file disappeared while it was being indexed") from exc
@@ -70,6 +73,29 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
     if not data.strip():
         raise LoadError("the file is empty")
     return data
+
+
+def size_reason(size: int, max_bytes: int) -> str:
+    """Why a file over the size limit is refused; the limit as set (0.5 MB is not "0 MB")."""
+    megabytes = size / 1048576
+    shown = f"{megabytes:.1f}" if megabytes >= 1 else f"{megabytes:.2f}"
+    return f"the file is {shown} MB, over the limit of {max_bytes / 1048576:g} MB (setting CLUSTERQA_MAX_FILE_MB)"
+
+
+_SPECIAL = [
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+]
+
+
+def _check_regular(info: os.stat_result) -> None:
+    if stat.S_ISREG(info.st_mode):
+        return
+    kind = next((name for test, name in _SPECIAL if test(info.st_mode)), "not a regular file")
+    raise LoadError(f"this is {kind}, not a regular file; only files are indexed")
 
 
 def parse_bytes(data: bytes, path: Path, doc_id: str) -> Document:

@@ -29,9 +29,9 @@ def _check_zip(data: bytes) -> None:
         raise LoadError("not a Word document: the archive has no word/document.xml")
     total = sum(info.file_size for info in infos)
     if total > MAX_UNCOMPRESSED or total > MAX_RATIO * max(len(data), 1) + 10 * 1024 * 1024:
+        packed = f"{len(data) / 1048576:.1f} MB" if len(data) >= 1048576 else f"{len(data) / 1024:.0f} kB"
         raise LoadError(
-            f"the DOCX would inflate to {total / 1048576:.0f} MB from {len(data) / 1048576:.1f} MB;"
-            " refused as a possible zip bomb"
+            f"the DOCX would inflate to {total / 1048576:.0f} MB from {packed}; refused as a possible zip bomb"
         )
 
 

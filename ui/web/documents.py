@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.indexer import run_ingest
-from ingest.loaders import check_supported, parse_bytes
+from ingest.loaders import check_supported, parse_bytes, size_reason
 from rag.errors import ClusterQAError, LoadError
 from rag.types import FailedFile, IngestReport
 from ui.context import AppContext
@@ -72,10 +72,7 @@ def check_upload(name: str, data: bytes, max_bytes: int) -> None:
     """Refuse what the indexer would refuse: type by extension and by content, size, readable text."""
     check_supported(Path(name))
     if len(data) > max_bytes:
-        raise LoadError(
-            f"the file is {len(data) / 1048576:.1f} MB, over the limit of {max_bytes / 1048576:.0f} MB"
-            " (setting CLUSTERQA_MAX_FILE_MB)"
-        )
+        raise LoadError(size_reason(len(data), max_bytes))
     if not data.strip():
         raise LoadError("the file is empty")
     parse_bytes(data, Path(name), name)  # sniffs the content against the extension, then parses it
@@ -98,10 +95,7 @@ def save_uploads(corpus: Path, uploads: Sequence[str | Path], overwrite: bool, m
         try:
             size = os.path.getsize(upload)
             if size > max_bytes:
-                raise LoadError(
-                    f"the file is {size / 1048576:.1f} MB, over the limit of {max_bytes / 1048576:.0f} MB"
-                    " (setting CLUSTERQA_MAX_FILE_MB)"
-                )
+                raise LoadError(size_reason(size, max_bytes))
             data = Path(upload).read_bytes()
             check_upload(name, data, max_bytes)
             target = free_path(corpus, name, data, overwrite)

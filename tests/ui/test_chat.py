@@ -50,6 +50,16 @@ def test_respond_applies_filters_and_reports_bad_ones(chat: ChatService) -> None
     assert list(chat.respond("   ", [], {})) == [([], None)]
 
 
+def test_an_unexpected_failure_is_shown_not_left_pending(chat: ChatService, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object) -> Iterator[object]:
+        raise RuntimeError("collection vanished")
+
+    monkeypatch.setattr(chat.assistant, "stream", broken)
+    history, answer = list(chat.respond("Who is the hydrogen coordinator?", [], {}))[-1]
+    assert answer is None and "cqa-error" in history[-1]["content"]
+    assert "RuntimeError: collection vanished" in history[-1]["content"]
+
+
 @pytest.fixture
 def llm_chat(make_context, tmp_path: Path) -> Iterator[tuple[ChatService, FakeLLM]]:
     corpus = tmp_path / "corpus"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -54,6 +55,11 @@ class ChatService:
                 yield [*asked, {"role": "assistant", "content": fmt.answer_html(answer, index, final=False)}], answer
         except ClusterQAError as exc:
             yield [*asked, {"role": "assistant", "content": fmt.error_html(str(exc))}], None
+            return
+        except Exception as exc:  # a bug or a dependency failing: say so instead of pending forever
+            traceback.print_exc()
+            failed = f"Answering failed ({type(exc).__name__}: {exc}); the server log has the details."
+            yield [*asked, {"role": "assistant", "content": fmt.error_html(failed)}], None
             return
         if answer is not None:
             yield [*asked, {"role": "assistant", "content": fmt.answer_html(answer, index)}], answer

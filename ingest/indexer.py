@@ -18,7 +18,7 @@ from ingest.loaders import check_supported, parse_bytes, read_bytes
 from ingest.scan import Candidate, scan
 from rag.config import AppConfig
 from rag.embedder import MODEL_DIMENSIONS, Embedder
-from rag.errors import IndexBusyError, IndexMismatchError, LoadError
+from rag.errors import IndexBusyError, IndexMismatchError, LoadError, StoreError
 from rag.store import DIRTY, Store
 from rag.types import Chunk, Document, FailedFile, IndexedDocument, IngestReport
 
@@ -48,14 +48,17 @@ def expected_settings(config: AppConfig) -> dict[str, object]:
 
 @contextmanager
 def index_lock(config: AppConfig, wait: float = 0) -> Iterator[None]:
-    config.index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(config.index_dir / "ingest.lock"))
     try:
+        config.index_dir.mkdir(parents=True, exist_ok=True)
         lock.acquire(timeout=wait)
     except Timeout:
         raise IndexBusyError(
             f"another ingest is running on {config.index_dir}; wait for it to finish and try again"
         ) from None
+    except OSError as exc:  # read-only, full, not a folder, no permission: say so before any work is done
+        reason = "it is not a folder" if config.index_dir.exists() and not config.index_dir.is_dir() else exc.strerror
+        raise StoreError(f"cannot write to the index at {config.index_dir}: {reason or exc}") from exc
     try:
         yield
     finally:

@@ -71,6 +71,7 @@ class LexicalIndex:
         if self.model is not None:
             self.model.save(str(tmp), show_progress=False)
         meta = {
+            "version": VERSION,
             "stamp": self.stamp,
             "ids": self.ids,
             "doc_ids": self.doc_ids.tolist(),

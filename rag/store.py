@@ -7,20 +7,25 @@ server behave alike, and several processes pointed at one server see the same do
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
+import os
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+from chromadb.errors import NotFoundError
 
 from rag.config import AppConfig
 from rag.embedder import Embedder
 from rag.errors import StoreError
 from rag.lexical import LexicalIndex
 from rag.types import Chunk, IndexedDocument
+
+LOW_SPACE_BYTES = 1 << 20
 
 PAGE_SIZE = 5000
 MANIFEST_SUFFIX = "-manifest"
@@ -83,6 +88,45 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
     return meta
 
 
+STALE_VECTORS = "Error finding id"  # Chroma: a filter matched a chunk this process has no vector for
+QUERY_ATTEMPTS = 3
+
+
+class _Chunks:
+    """The chunk collection, whose query() copes with vectors older than the chunks.
+
+    Embedded Chroma holds each process's vector index in memory. While another process (an ingest) writes,
+    a query here can return ids it has deleted since, with no text and no metadata: they are left out;
+    and a filtered query fails on chunks it has added since: the vectors are reloaded and the query retried.
+    """
+
+    def __init__(self, collection: Any, reload: Callable[[], Any] | None = None) -> None:
+        self.collection = collection
+        self.reload = reload
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.collection, name)
+
+    def query(self, **kwargs: Any) -> Any:
+        for attempt in range(1, QUERY_ATTEMPTS + 1):
+            try:
+                got = self.collection.query(**kwargs)
+                break
+            except Exception as exc:
+                if self.reload is None or attempt == QUERY_ATTEMPTS or STALE_VECTORS not in str(exc):
+                    raise
+                self.collection = self.reload()
+        for row, metas in enumerate(got.get("metadatas") or []):
+            keep = [n for n, meta in enumerate(metas) if meta is not None]
+            if len(keep) == len(metas):
+                continue
+            for key in ("ids", "documents", "metadatas", "distances", "embeddings", "uris", "data"):
+                values = got.get(key)
+                if values is not None and values[row] is not None:
+                    values[row] = [values[row][n] for n in keep]
+        return got
+
+
 class Store:
     """Opens Chroma once (embedded or server) and holds the chunk and manifest collections."""
 
@@ -90,16 +134,47 @@ class Store:
         self.config = config
         self.embedder = embedder
         self._client: Any = None
-        self._chunks: Any = None
-        self._manifest: Any = None
         self._lexical: LexicalIndex | None = None
         self._lexical_lock = threading.Lock()
+        self._open_lock = threading.Lock()
+        self._seen_generation: str | None = None  # embedded: the generation this process's vectors show
 
     @property
     def client(self) -> Any:
         if self._client is None:
-            self._client = self._connect()
+            with self._open_lock:
+                if self._client is None:
+                    self._client = self._connect()
         return self._client
+
+    def _reopen_if_changed(self) -> None:
+        """Embedded Chroma: reload the vectors when another process changed the index since we loaded them.
+
+        Texts and metadata are read fresh from disk, but each process holds the vector index in memory
+        and never sees another process's writes: without this, `serve` would search the vectors of the
+        day it started, and an ingest in it would write over stale vectors.
+        """
+        if self.config.server_mode or self._client is None:
+            return
+        current = self.generation()
+        if self._seen_generation is None:
+            self._seen_generation = current
+            return
+        if current != self._seen_generation:
+            self._reopen(current)
+
+    def _reopen(self, current: str, force: bool = False) -> None:
+        """Load the vectors from disk again (unless another thread just did it for this generation)."""
+        with self._open_lock:
+            if current == self._seen_generation and not force:
+                return
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            # Forget the cached Chroma instance without stopping it: other threads may still be reading
+            # through it, and it is freed when they let go. The next client loads the index from disk.
+            SharedSystemClient._identifier_to_system.pop(str(self.config.index_dir / "chroma"), None)
+            self._client = self._connect()
+            self._seen_generation = current
 
     def _connect(self) -> Any:
         import chromadb
@@ -122,40 +197,83 @@ class Store:
             return chromadb.PersistentClient(path=str(path), settings=settings)
         except StoreError:
             raise
+        except NotFoundError as exc:  # the server checks that the tenant and the database exist
+            raise StoreError(
+                f"cannot open {self._where()}: tenant {cfg.chroma_tenant!r} or database {cfg.chroma_database!r} "
+                f"does not exist there ({exc}); create them first (docs/deployment.md) "
+                "or correct CLUSTERQA_CHROMA_TENANT / CLUSTERQA_CHROMA_DATABASE"
+            ) from exc
         except Exception as exc:  # chromadb raises many types; one message for all of them
-            where = (
-                f"the Chroma server at {cfg.chroma_host}:{cfg.chroma_port}"
-                if cfg.server_mode
-                else f"the index at {cfg.index_dir}"
+            raise StoreError(f"cannot open {self._where()}: {exc}") from exc
+
+    def _where(self) -> str:
+        cfg = self.config
+        return (
+            f"the Chroma server at {cfg.chroma_host}:{cfg.chroma_port}"
+            if cfg.server_mode
+            else f"the index at {cfg.index_dir}"
+        )
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Chroma's write errors ("Error in compaction: ...") as a StoreError that says what went wrong."""
+        try:
+            yield
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise StoreError(f"cannot write to {self._where()}: {self._why(exc)}") from exc
+
+    def _why(self, exc: Exception) -> str:
+        """The error, with the usual cause when the index folder shows it: a full or read-only disk."""
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        if self.config.server_mode:
+            return reason
+        codes = {getattr(e, "errno", None) for e in (exc, exc.__cause__, exc.__context__) if e is not None}
+        try:
+            disk = os.statvfs(self.config.index_dir)
+        except OSError:
+            return reason
+        if errno.ENOSPC in codes or disk.f_bavail * disk.f_frsize < LOW_SPACE_BYTES:
+            return f"{reason} (no space left on the device)"
+        if errno.EROFS in codes or disk.f_flag & os.ST_RDONLY or not os.access(self.config.index_dir, os.W_OK):
+            return f"{reason} (the folder is read-only)"
+        return reason
+
+    def _collection(self, name: str, **options: Any) -> Any:
+        """Looked up by name on every use (about 1 ms): another process may have dropped and re-created the
+        collection (`ingest --rebuild` on another machine), and a kept handle would point at the deleted one."""
+        try:
+            return self.client.get_or_create_collection(
+                name, embedding_function=ChromaEmbedding(self.embedder), **options
             )
-            raise StoreError(f"cannot open {where}: {exc}") from exc
+        except StoreError:
+            raise
+        except Exception as exc:  # e.g. the server stopped after we connected
+            raise StoreError(f"cannot use {self._where()}: {exc}") from exc
 
     @property
     def chunks(self) -> Any:
-        if self._chunks is None:
-            self._chunks = self.client.get_or_create_collection(
-                self.config.collection,
-                embedding_function=ChromaEmbedding(self.embedder),
-                configuration={"hnsw": {"space": "cosine"}},
-            )
-        return self._chunks
+        self._reopen_if_changed()
+        return _Chunks(self._chunk_collection(), None if self.config.server_mode else self._reload_chunks)
+
+    def _chunk_collection(self) -> Any:
+        return self._collection(self.config.collection, configuration={"hnsw": {"space": "cosine"}})
+
+    def _reload_chunks(self) -> Any:
+        """Mid-way through another process's ingest (same generation), vectors older than the chunks."""
+        self._reopen(self.generation(), force=True)
+        return self._chunk_collection()
 
     @property
     def manifest(self) -> Any:
-        if self._manifest is None:
-            self._manifest = self.client.get_or_create_collection(
-                self.config.collection + MANIFEST_SUFFIX,
-                embedding_function=ChromaEmbedding(self.embedder),
-            )
-        return self._manifest
+        return self._collection(self.config.collection + MANIFEST_SUFFIX)
 
     # --- manifest -------------------------------------------------------------------------
 
     def _manifest_metadata(self) -> dict[str, Any]:
         """Read fresh: another process (an ingest, a second server) may have changed it."""
-        name = self.config.collection + MANIFEST_SUFFIX
-        self._manifest = self.client.get_or_create_collection(name, embedding_function=ChromaEmbedding(self.embedder))
-        return dict(self._manifest.metadata or {})
+        return dict(self.manifest.metadata or {})
 
     def settings(self) -> dict[str, Any] | None:
         """The model and chunk settings the index was built with, or None for a new index."""
@@ -165,7 +283,8 @@ class Store:
     def save_settings(self, settings: dict[str, Any]) -> None:
         metadata = self._manifest_metadata()
         metadata[SETTINGS_KEY] = json.dumps(settings, sort_keys=True)
-        self.manifest.modify(metadata=metadata)
+        with self._writing():
+            self.manifest.modify(metadata=metadata)
 
     def generation(self) -> str:
         """Changes whenever an ingest pass changes the chunks."""
@@ -173,9 +292,12 @@ class Store:
 
     def mark_dirty(self) -> None:
         """Announce chunk writes: until commit_generation, readers rebuild BM25 from the chunks."""
+        self._reopen_if_changed()  # before writing: this process's vectors must be the latest
         metadata = self._manifest_metadata()
         metadata[GENERATION_KEY] = DIRTY + uuid.uuid4().hex
-        self.manifest.modify(metadata=metadata)
+        with self._writing():
+            self.manifest.modify(metadata=metadata)
+        self._seen_generation = metadata[GENERATION_KEY]
 
     def commit_generation(self) -> None:
         """Record a change of the chunks: rebuild the BM25 index, then publish the new generation."""
@@ -184,7 +306,9 @@ class Store:
         lexical.save(self.config.index_dir / LEXICAL_DIR)
         metadata = self._manifest_metadata()
         metadata[GENERATION_KEY] = stamp
-        self.manifest.modify(metadata=metadata)
+        with self._writing():
+            self.manifest.modify(metadata=metadata)
+        self._seen_generation = stamp
         with self._lexical_lock:
             self._lexical = lexical
 
@@ -222,11 +346,13 @@ class Store:
 
     def put_document(self, doc: IndexedDocument) -> None:
         meta = {k: v for k, v in doc.__dict__.items() if k != "doc_id" and v is not None}
-        self.manifest.upsert(ids=[doc.doc_id], embeddings=[_PLACEHOLDER_VECTOR], metadatas=[meta])
+        with self._writing():
+            self.manifest.upsert(ids=[doc.doc_id], embeddings=[_PLACEHOLDER_VECTOR], metadatas=[meta])
 
     def delete_documents(self, doc_ids: Sequence[str]) -> None:
         if doc_ids:
-            self.manifest.delete(ids=list(doc_ids))
+            with self._writing():
+                self.manifest.delete(ids=list(doc_ids))
 
     # --- chunks ---------------------------------------------------------------------------
 
@@ -234,12 +360,13 @@ class Store:
         step = self.config.upsert_batch_size
         for start in range(0, len(chunks), step):
             part = chunks[start : start + step]
-            self.chunks.upsert(
-                ids=[c.id for c in part],
-                embeddings=vectors[start : start + step],
-                documents=[c.text for c in part],
-                metadatas=[chunk_metadata(c) for c in part],
-            )
+            with self._writing():
+                self.chunks.upsert(
+                    ids=[c.id for c in part],
+                    embeddings=vectors[start : start + step],
+                    documents=[c.text for c in part],
+                    metadatas=[chunk_metadata(c) for c in part],
+                )
 
     def copy_chunks(self, old_ids: Sequence[str], new_ids: Sequence[str], updates: dict[str, str]) -> None:
         """Store existing chunks under new ids with changed metadata, reusing their vectors."""
@@ -247,18 +374,20 @@ class Store:
         by_id = {i: n for n, i in enumerate(got["ids"])}
         order = [by_id[i] for i in old_ids]
         metas = [{**got["metadatas"][n], **updates} for n in order]
-        self.chunks.upsert(
-            ids=list(new_ids),
-            embeddings=[got["embeddings"][n] for n in order],
-            documents=[got["documents"][n] for n in order],
-            metadatas=metas,
-        )
+        with self._writing():
+            self.chunks.upsert(
+                ids=list(new_ids),
+                embeddings=[got["embeddings"][n] for n in order],
+                documents=[got["documents"][n] for n in order],
+                metadatas=metas,
+            )
 
     def delete_chunks(self, ids: Sequence[str]) -> None:
         step = self.config.upsert_batch_size
         ids = list(ids)
         for start in range(0, len(ids), step):
-            self.chunks.delete(ids=ids[start : start + step])
+            with self._writing():
+                self.chunks.delete(ids=ids[start : start + step])
 
     def chunk_ids(self) -> set[str]:
         return {i for ids, _ in self._pages(self.chunks, []) for i in ids}
@@ -298,7 +427,7 @@ class Store:
         existing = {collection.name for collection in self.client.list_collections()}
         for name in (self.config.collection, self.config.collection + MANIFEST_SUFFIX):
             if name in existing:
-                self.client.delete_collection(name)
-        self._chunks = None
-        self._manifest = None
+                with self._writing():
+                    self.client.delete_collection(name)
         self._lexical = None
+        self._seen_generation = None

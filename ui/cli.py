@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from rag.config import AppConfig
-from rag.errors import ClusterQAError
+from rag.errors import ClusterQAError, IndexBusyError
 from rag.types import IngestReport
 from ui.ask import add_arguments as add_ask_arguments
 from ui.ask import run as run_ask
@@ -22,6 +22,8 @@ from ui.evaluate_cli import add_arguments as add_eval_arguments
 from ui.evaluate_cli import run as run_eval
 
 EXIT_OK, EXIT_FAILED_FILES, EXIT_ERROR = 0, 1, 2
+# Another ingest holds the index: nothing was done, try again later (scripts and cron jobs can tell).
+EXIT_BUSY = 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -151,14 +153,24 @@ COMMANDS: dict[str, Callable[[AppContext, argparse.Namespace], int]] = {
 }
 
 
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         overrides = {"corpus_dir": args.corpus} if getattr(args, "corpus", None) else {}
         config = AppConfig(**overrides)
         return COMMANDS[args.command](build_context(config), args)
-    except ClusterQAError as exc:
+    except IndexBusyError as exc:
         print(f"clusterqa: error: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    except ClusterQAError as exc:
+        print(f"clusterqa: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:  # the index or corpus folder cannot be written or read: disk full, read-only, ...
+        print(f"clusterqa: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())

@@ -10,6 +10,7 @@ import pytest
 
 from ingest.indexer import run_ingest
 from rag.errors import IndexBusyError, IndexMismatchError
+from tests.support.consistency import assert_consistent
 from ui.context import AppContext
 
 TEXT = "The {name} cluster joined the initiative. It works on hydrogen, carbon capture and {topic}."
@@ -27,11 +28,8 @@ def ingest(ctx: AppContext, *paths: Path, rebuild: bool = False):
 
 
 def consistent(ctx: AppContext) -> set[str]:
-    """The collection's ids equal the manifest's; returns the indexed doc_ids."""
-    docs = ctx.store.documents()
-    manifest_ids = {i for d in docs.values() for i in d.chunk_ids()}
-    assert ctx.store.chunk_ids() == manifest_ids
-    return set(docs)
+    """Chroma, manifest and BM25 agree (tests/support/consistency.py); returns the indexed doc_ids."""
+    return set(assert_consistent(ctx.store))
 
 
 @pytest.fixture

@@ -32,7 +32,10 @@ lint: install
 
 bench: install
 	$(PY) bench/bench_ingest.py
+	$(PY) bench/bench_ingest.py --generate 2000 --repeats 3 --llama-index
 	$(PY) bench/bench_query.py
+	$(PY) bench/bench_query_scale.py --repeats 3
+	$(PY) bench/bench_serve.py --repeats 3
 
 clean:
 	rm -rf $(VENV) .clusterqa

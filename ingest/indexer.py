@@ -174,7 +174,7 @@ def _reuse_renamed(
         if old is None:
             rest.append(item)
             continue
-        entry = _entry(item.doc, old.chunks)
+        entry = document_entry(item.doc, old.chunks)
         updates = {"doc_id": entry.doc_id, "source": entry.source, "title": entry.title}
         store.copy_chunks(old.chunk_ids(), entry.chunk_ids(), updates)
         store.put_document(entry)
@@ -217,12 +217,13 @@ def _embed_and_write(store: Store, embedder: Embedder, pending: list[_Pending], 
 def _write(store: Store, item: _Pending, vectors: np.ndarray) -> None:
     # Order matters for crash safety: new chunks, then the manifest entry, then old chunks.
     store.add_chunks(item.chunks, vectors)
-    store.put_document(_entry(item.doc, len(item.chunks)))
+    store.put_document(document_entry(item.doc, len(item.chunks)))
     if item.old is not None and item.old.sha256 != item.doc.sha256:
         store.delete_chunks(item.old.chunk_ids())
 
 
-def _entry(doc: Document, chunks: int) -> IndexedDocument:
+def document_entry(doc: Document, chunks: int) -> IndexedDocument:
+    """The manifest record of a document indexed now with this many chunks."""
     return IndexedDocument(
         doc_id=doc.doc_id,
         title=doc.title,

@@ -12,6 +12,7 @@ from rag.embedder import Embedder
 from rag.errors import LLMError
 from rag.extractive import ABSTAIN_TEXT, answer_extractive
 from rag.generate import build_messages, client, stream_text, verify
+from rag.lexical import LexicalIndex
 from rag.question import Question, analyse
 from rag.retrieve import retrieve
 from rag.store import Store
@@ -46,10 +47,12 @@ class Assistant:
         k: int | None = None,
         retrieval: str = "hybrid",
         timings: dict[str, float] | None = None,
+        lexical: LexicalIndex | None = None,
     ) -> list[Passage]:
         """The passages an answer reads: twice k, since figures from other dates live further down.
         The first k are the ones shown (and given to an LLM)."""
-        return retrieve(self.store, self.embedder, question, 2 * (k or self.config.k), filters, retrieval, timings)
+        depth = 2 * (k or self.config.k)
+        return retrieve(self.store, self.embedder, question, depth, filters, retrieval, timings, lexical)
 
     def stream(
         self,
@@ -63,10 +66,12 @@ class Assistant:
         started = time.perf_counter()
         timings: dict[str, float] = {}
         parsed = analyse(question, history)
-        pool = self.retrieve(parsed, filters, k, retrieval, timings)
+        # One read of the generation per question: retrieval and the answerer share this BM25 index.
+        lexical = self.store.lexical()
+        pool = self.retrieve(parsed, filters, k, retrieval, timings, lexical)
         passages = pool[: k or self.config.k]
         begun = time.perf_counter()
-        text, citations, abstained = answer_extractive(parsed, pool, self.store.lexical())
+        text, citations, abstained = answer_extractive(parsed, pool, lexical)
         timings["answer_ms"] = (time.perf_counter() - begun) * 1000
         extractive = Answer(
             question=question,

@@ -11,6 +11,7 @@ from typing import Any
 
 from rag.embedder import Embedder
 from rag.errors import QueryError
+from rag.lexical import LexicalIndex
 from rag.question import Question, terms
 from rag.store import Store, date_number
 from rag.types import Filters, Passage
@@ -92,8 +93,9 @@ def retrieve(
     filters: Filters | None = None,
     mode: str = "hybrid",
     timings: dict[str, float] | None = None,
+    lexical: LexicalIndex | None = None,
 ) -> list[Passage]:
-    """The k best passages for the question, best first."""
+    """The k best passages for the question, best first; `lexical` defaults to the store's current BM25 index."""
     timings = timings if timings is not None else {}
     candidates = max(4 * k, 20)
     found: dict[str, Passage] = {}
@@ -121,7 +123,7 @@ def retrieve(
 
     if mode in ("hybrid", "bm25"):
         started = time.perf_counter()
-        lexical = store.lexical()
+        lexical = lexical if lexical is not None else store.lexical()
         f = filters or Filters()
         mask = lexical.mask(f.doc_ids, f.formats, date_number(f.since), date_number(f.until))
         for rank, (cid, score) in enumerate(lexical.search(terms(question.search_text), candidates, mask)):
@@ -137,20 +139,26 @@ def retrieve(
         score = sum(1.0 / (RRF_K + 1 + ranks[cid]) for ranks in (dense_rank, lexical_rank) if cid in ranks)
         fused.append(replace(passage, score=score, bm25=lexical_score.get(cid)))
     fused.sort(key=lambda p: -p.score)
-    return group_duplicates(fused)[:k]
+    return group_duplicates(fused, k)
 
 
-def group_duplicates(passages: list[Passage]) -> list[Passage]:
-    """Fold passages that say the same thing into the best-ranked one, remembering their documents."""
+def group_duplicates(passages: list[Passage], limit: int | None = None) -> list[Passage]:
+    """Fold passages that say the same thing into the best-ranked one, remembering their documents.
+
+    With a limit, only the first `limit` groups are kept: a later passage is compared with those
+    alone, since joining or starting a group after them would not change them.
+    """
     kept: list[tuple[Passage, set[str]]] = []
     for passage in passages:
         words = set(terms(passage.text))
         for index, (best, best_words) in enumerate(kept):
-            union = words | best_words
-            if union and len(words & best_words) / len(union) >= DUPLICATE_JACCARD:
+            shared = len(words & best_words)
+            union = len(words) + len(best_words) - shared  # the size of words | best_words, without building it
+            if union and shared / union >= DUPLICATE_JACCARD:
                 if passage.doc_id != best.doc_id and passage.doc_id not in best.also:
                     kept[index] = (replace(best, also=(*best.also, passage.doc_id)), best_words)
                 break
         else:
-            kept.append((passage, words))
+            if limit is None or len(kept) < limit:
+                kept.append((passage, words))
     return [p for p, _ in kept]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9$%.']*[a-z0-9%]|[a-z0-9]", re.I)
 _POSSESSIVE = re.compile(r"'s?$")
@@ -20,6 +21,7 @@ _SUFFIXES = ("ing", "ed", "es", "s")
 YEAR = re.compile(r"\b(19|20)\d{2}\b")
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A light, predictable stemmer: plurals and common verb endings only."""
     if len(word) > 4 and word.endswith("ies"):
@@ -93,7 +95,13 @@ def tokens(text: str) -> list[str]:
 
 def terms(text: str) -> list[str]:
     """Stemmed content terms, for BM25 and for checking what a sentence covers."""
-    return [stem(w.strip("$%'")) for w in tokens(text) if w not in STOPWORDS and w.strip("$%'")]
+    return list(_terms(text))
+
+
+@lru_cache(maxsize=1 << 13)
+def _terms(text: str) -> tuple[str, ...]:
+    """Cached: a question's passages are read by grouping, by the answerer and by the verifier alike."""
+    return tuple(stem(w.strip("$%'")) for w in tokens(text) if w not in STOPWORDS and w.strip("$%'"))
 
 
 @dataclass(frozen=True)

@@ -243,12 +243,10 @@ class Store:
     def _collection(self, name: str, **options: Any) -> Any:
         """Looked up by name on every use (about 1 ms): another process may have dropped and re-created the
         collection (`ingest --rebuild` on another machine), and a kept handle would point at the deleted one."""
-        function = ChromaEmbedding(self.embedder)
         try:
-            try:  # half the cost of get_or_create, and it is called a few times per question
-                return self.client.get_collection(name, embedding_function=function)
-            except NotFoundError:
-                return self.client.get_or_create_collection(name, embedding_function=function, **options)
+            return self.client.get_or_create_collection(
+                name, embedding_function=ChromaEmbedding(self.embedder), **options
+            )
         except StoreError:
             raise
         except Exception as exc:  # e.g. the server stopped after we connected

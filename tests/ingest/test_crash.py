@@ -324,6 +324,12 @@ def test_an_index_that_cannot_be_written_is_a_clear_error_and_nothing_breaks(
 
     index = tmp_path / "ro" / "index"
     env = clusterqa_env(corpus, index, **OFFLINE)
+
+    def chmod_folders(mode: int) -> None:
+        for folder in (tmp_path / "ro", *(tmp_path / "ro").rglob("*")):
+            if folder.is_dir():
+                folder.chmod(mode)
+
     with contextlib.ExitStack() as stack:
         if MOUNTABLE:  # a read-only file system stops root as well
             stack.enter_context(tmpfs(tmp_path / "ro", 16))
@@ -331,8 +337,8 @@ def test_an_index_that_cannot_be_written_is_a_clear_error_and_nothing_breaks(
             make_writable = lambda: remount(tmp_path / "ro", "rw")  # noqa: E731
         elif os.geteuid() != 0:
             (tmp_path / "ro").mkdir()
-            make_read_only = lambda: [p.chmod(0o555) for p in (tmp_path / "ro", *(tmp_path / "ro").rglob("*")) if p.is_dir()]  # noqa: E501, E731
-            make_writable = lambda: [p.chmod(0o755) for p in (tmp_path / "ro", *(tmp_path / "ro").rglob("*")) if p.is_dir()]  # noqa: E501, E731
+            make_read_only = lambda: chmod_folders(0o555)  # noqa: E731
+            make_writable = lambda: chmod_folders(0o755)  # noqa: E731
         else:
             pytest.skip("root without mount: no way to make a folder read-only")
         assert run_cli("ingest", env=env, cwd=REPO).returncode == 0

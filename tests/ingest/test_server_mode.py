@@ -14,8 +14,9 @@ from ingest.indexer import run_ingest
 from rag.assistant import Assistant
 from rag.errors import StoreError
 from rag.question import terms
-from tests.support.chroma_server import chroma_server, free_port
+from tests.support.chroma_server import chroma_server
 from tests.support.cli import clusterqa_env, run_cli
+from tests.support.ports import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 OFFLINE = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}

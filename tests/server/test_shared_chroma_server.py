@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,8 +20,9 @@ import pytest
 from playwright import sync_api
 
 from ingest.indexer import run_ingest
-from tests.support.chroma_server import chroma_server, free_port
+from tests.support.chroma_server import chroma_server
 from tests.support.cli import clusterqa_env
+from tests.support.ports import free_port, wait_until_up
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CLUSTERQA_TEST_CHROMIUM", "/usr/bin/chromium"))
@@ -49,15 +48,11 @@ class ServeProcess:
             stderr=subprocess.STDOUT,
         )
 
-    def wait_ready(self, deadline: float) -> None:
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, f"serve exited: {Path(self.log.name).read_text()}"
-            try:
-                urllib.request.urlopen(self.url, timeout=2).close()
-                return
-            except OSError:
-                time.sleep(0.5)
-        raise AssertionError(f"serve did not start: {Path(self.log.name).read_text()}")
+    def wait_ready(self) -> None:
+        try:
+            wait_until_up(self.url, self.process, 180)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}: {Path(self.log.name).read_text()}") from None
 
     def stop(self) -> None:
         self.process.terminate()
@@ -127,9 +122,8 @@ def test_two_serve_processes_share_one_chroma_server(browser: Any, make_context:
                     PYTHONPATH=str(REPO),
                 )
                 servers.append(ServeProcess(env, tmp_path, tmp_path / f"serve-{name}.log"))
-            deadline = time.monotonic() + 180
             for server in servers:
-                server.wait_ready(deadline)
+                server.wait_ready()
             first, second = (open_page(browser, s.url) for s in servers)
 
             rescan(first, "added", 2)  # indexed by the first process

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +16,7 @@ import pytest
 from ingest.indexer import index_lock, run_ingest
 from rag.config import AppConfig
 from tests.support.cli import clusterqa_env
+from tests.support.ports import free_port, wait_until_up
 from ui.context import AppContext, build_context
 from ui.web.app import create_app
 from ui.web.server import launch_options
@@ -49,12 +47,6 @@ XSS_DOC = (
     "The Vexbridge cluster reported <script>window.__xss=1</script> a zinc recycling rate of 77 percent in 2025.\n\n"
     'An image follows: <img src=x onerror="window.__xss=1"> and nothing else.\n'
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Served:
@@ -334,14 +326,7 @@ def test_served_process_connects_nowhere_but_loopback(page: Any, make_context: A
     )
     try:
         url = f"http://127.0.0.1:{port}/"
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                urllib.request.urlopen(url, timeout=2).close()
-                break
-            except OSError:
-                time.sleep(0.5)
-        assert process.poll() is None, process.communicate()[0]
+        wait_until_up(url, process)
         page.goto(url)
         answer = ask(page, "When did the Saraburi cluster join?")
         assert "October 2024" in answer.inner_text()

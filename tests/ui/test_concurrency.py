@@ -5,12 +5,10 @@ from __future__ import annotations
 import queue
 import random
 import re
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ from rag.store import Store
 from tests.support.cli import clusterqa_env
 from tests.support.consistency import assert_consistent, fresh_store
 from tests.support.files import CLUSTERS, TOPICS, mutate_corpus, write_varied_corpus
+from tests.support.ports import free_port, wait_until_up
 
 gradio_client = pytest.importorskip("gradio_client")
 
@@ -33,23 +32,6 @@ NEW_DOC = "quelmar.md"
 NEW_FACT = "The Quelmar cluster appointed Ilsa Voren as its ammonia coordinator in May 2025."
 QUESTIONS = 50
 THREADS = 10
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_until_up(url: str, process: subprocess.Popen[str], seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"`clusterqa serve` did not come up (exit code {process.poll()})")
 
 
 def check_answer(answer: dict[str, Any]) -> None:

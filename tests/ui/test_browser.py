@@ -27,6 +27,7 @@ if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium", allow_module_level=True)
 
 REPO = Path(__file__).resolve().parents[2]
+# `UPDATE_SCREENSHOT=1 make test` refreshes the README's picture; otherwise the tree is left untouched.
 SCREENSHOT = REPO / "docs" / "screenshot.png"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -128,7 +129,7 @@ def rows(page: Any) -> str:
     return str(page.inner_text("#cqa-docs"))
 
 
-def test_answer_has_citation_chips_and_opens_the_highlighted_passage(app: Served, page: Any) -> None:
+def test_answer_has_citation_chips_and_opens_the_highlighted_passage(app: Served, page: Any, tmp_path: Path) -> None:
     page.goto(app.url)
     page.get_by_role("button", name="Select example 1:").click()  # an example question
     answer = page.locator("#cqa-chat .cqa-answer:not(.cqa-pending)").first
@@ -152,8 +153,9 @@ def test_answer_has_citation_chips_and_opens_the_highlighted_passage(app: Served
     in_view = "(b) => { const m = b.querySelector('mark').getBoundingClientRect(); const r = b.getBoundingClientRect();"
     assert body.evaluate(in_view + " return m.top >= r.top && m.bottom <= r.bottom; }")
     page.evaluate("window.scrollTo(0, 0)")
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    shot = SCREENSHOT if os.environ.get("UPDATE_SCREENSHOT") == "1" else tmp_path / "screenshot.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.read_bytes().startswith(b"\x89PNG")
 
     # A later answer takes over the sources panel; clicking the earlier answer brings its sources back.
     ask(page, "What is the Tianjin TEDA cluster doing to cut its emissions?")

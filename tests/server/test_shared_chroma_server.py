@@ -22,7 +22,7 @@ from playwright import sync_api
 from ingest.indexer import run_ingest
 from tests.support.chroma_server import chroma_server
 from tests.support.cli import clusterqa_env
-from tests.support.ports import free_port, wait_until_up
+from tests.support.ports import free_port, stop, wait_until_up
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CLUSTERQA_TEST_CHROMIUM", "/usr/bin/chromium"))
@@ -55,11 +55,7 @@ class ServeProcess:
             raise AssertionError(f"{exc}: {Path(self.log.name).read_text()}") from None
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop(self.process)
         self.log.close()
 
 

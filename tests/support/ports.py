@@ -24,3 +24,13 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 120) -> 
         except OSError:
             time.sleep(0.3)
     raise AssertionError(f"{url} did not come up (exit code {process.poll()})")
+
+
+def stop(process: subprocess.Popen, seconds: float = 30) -> None:
+    """Terminate a server process; kill it if it has not exited after `seconds`."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

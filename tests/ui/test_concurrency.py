@@ -22,7 +22,7 @@ from rag.store import Store
 from tests.support.cli import clusterqa_env
 from tests.support.consistency import assert_consistent, fresh_store
 from tests.support.files import CLUSTERS, TOPICS, mutate_corpus, write_varied_corpus
-from tests.support.ports import free_port, wait_until_up
+from tests.support.ports import free_port, stop, wait_until_up
 
 gradio_client = pytest.importorskip("gradio_client")
 
@@ -169,12 +169,7 @@ def test_fifty_questions_while_another_process_reindexes(tmp_path: Path, embedde
         shown = {c["doc_id"] for c in answer["citations"]} | {p["doc_id"] for p in answer["nearest"]}
         assert shown == {NEW_DOC}, answer
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
         log.seek(0)
         output = log.read()
         log.close()

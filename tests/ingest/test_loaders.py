@@ -9,7 +9,13 @@ import pytest
 
 from ingest.loaders import load_document
 from rag.errors import LoadError
-from tests.support.files import write_docx, write_pdf
+from tests.support.files import (
+    write_docx,
+    write_encrypted_pdf,
+    write_image_only_pdf,
+    write_pdf,
+    write_zip_bomb_docx,
+)
 
 MB = 1024 * 1024
 
@@ -127,30 +133,13 @@ def test_bad_files_get_a_reason(tmp_path: Path, name: str, content: bytes, reaso
 
 
 def test_encrypted_pdf_is_refused(tmp_path: Path) -> None:
-    from pypdf import PdfReader, PdfWriter
-
-    plain = write_pdf(tmp_path / "plain.pdf", ["Secret figures."])
-    writer = PdfWriter()
-    for page in PdfReader(plain).pages:
-        writer.add_page(page)
-    writer.encrypt(user_password="s3cret", algorithm="RC4-128")
-    locked = tmp_path / "locked.pdf"
-    with locked.open("wb") as handle:
-        writer.write(handle)
     with pytest.raises(LoadError, match="encrypted"):
-        load(locked)
+        load(write_encrypted_pdf(tmp_path / "locked.pdf", "Secret figures."))
 
 
 def test_pdf_without_text_layer_says_it_needs_ocr(tmp_path: Path) -> None:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.rect(10, 10, 50, 50, style="F")
-    path = tmp_path / "scan.pdf"
-    pdf.output(str(path))
     with pytest.raises(LoadError, match="OCR"):
-        load(path)
+        load(write_image_only_pdf(tmp_path / "scan.pdf"))
 
 
 def test_file_over_the_size_limit(tmp_path: Path) -> None:
@@ -161,13 +150,8 @@ def test_file_over_the_size_limit(tmp_path: Path) -> None:
 
 
 def test_docx_zip_bomb_is_refused(tmp_path: Path) -> None:
-    import zipfile
-
-    path = tmp_path / "bomb.docx"
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("word/document.xml", b"<w/>" + b"\0" * (50 * MB))
     with pytest.raises(LoadError, match="zip bomb"):
-        load(path)
+        load(write_zip_bomb_docx(tmp_path / "bomb.docx", inflated_mb=50))
 
 
 def test_pdf_line_wrapping_is_undone_but_headings_and_table_rows_stay() -> None:

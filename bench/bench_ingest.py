@@ -36,9 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus_gen import generate  # noqa: E402
 from ingest.indexer import run_ingest  # noqa: E402
+from rag.app import build_context  # noqa: E402
 from rag.config import AppConfig  # noqa: E402
-from rag.embedder import Embedder, force_offline  # noqa: E402
-from ui.context import build_context  # noqa: E402
+from rag.index.embedder import Embedder, force_offline  # noqa: E402
 
 PER_DOCUMENT = 20
 T = TypeVar("T")
@@ -121,7 +121,7 @@ def main() -> None:
             report = timed(runs, "full", partial(run_ingest, ctx.config, ctx.store, ctx.embedder))
             assert not report.failed, report.failed
             chunks, documents = report.chunks, report.added
-            texts = [text for _, text, _ in ctx.store.get_chunks()]
+            texts = [p.text for p in ctx.store.passages()]
             timed(runs, "floor", partial(embedder.model.encode, texts, normalize_embeddings=True))
             if llama is not None:
                 for label, size in (("llama default", None), ("llama 200", 200)):

@@ -20,12 +20,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ingest.indexer import run_ingest  # noqa: E402
-from rag.assistant import Assistant  # noqa: E402
+from rag.answering.assistant import Assistant  # noqa: E402
+from rag.app import build_context  # noqa: E402
 from rag.config import AppConfig  # noqa: E402
-from rag.embedder import Embedder, force_offline  # noqa: E402
-from rag.metrics import percentile  # noqa: E402
-from rag.testset import load_testset  # noqa: E402
-from ui.context import build_context  # noqa: E402
+from rag.eval.metrics import percentile  # noqa: E402
+from rag.eval.testset import load_testset  # noqa: E402
+from rag.index.embedder import Embedder, force_offline  # noqa: E402
 
 
 def time_questions(
@@ -59,7 +59,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ctx = build_context(AppConfig(corpus_dir=args.corpus, index_dir=Path(tmp)), Embedder())
         run_ingest(ctx.config, ctx.store, ctx.embedder)
-        assistant = Assistant(ctx.config, ctx.embedder, ctx.store)
+        assistant = ctx.assistant
         assistant.answer(questions[0])  # warm: model, collections, BM25
         collection = ctx.store.client.get_collection(ctx.config.collection)  # the floor's handle, looked up once
         answers, floors, ratios = time_questions(assistant, collection, questions, args.repeats)

@@ -24,10 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import stores  # noqa: E402
 from bench.bench_query import time_questions  # noqa: E402
-from rag.assistant import Assistant  # noqa: E402
-from rag.embedder import Embedder, force_offline  # noqa: E402
-from rag.metrics import percentile  # noqa: E402
-from rag.testset import load_testset  # noqa: E402
+from rag.eval.metrics import percentile  # noqa: E402
+from rag.eval.testset import load_testset  # noqa: E402
+from rag.index.embedder import Embedder, force_offline  # noqa: E402
 
 
 def main() -> None:
@@ -45,7 +44,7 @@ def main() -> None:
     print("| chunks | first answer ms | answer median ms | answer p95 ms | floor median ms | floor p95 ms | ratio |")
     for size in args.sizes:
         ctx = stores.open_store(args.workdir, size, embedder)
-        assistant = Assistant(ctx.config, ctx.embedder, ctx.store)
+        assistant = ctx.assistant
         started = time.perf_counter()
         assistant.answer(questions[0])  # opens the collections, loads the BM25 index
         first = (time.perf_counter() - started) * 1000

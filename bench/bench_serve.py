@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import stores  # noqa: E402
 from bench.corpus_gen import generate  # noqa: E402
-from rag.embedder import Embedder, force_offline  # noqa: E402
+from rag.index.embedder import Embedder, force_offline  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CLUSTERQA = str(ROOT / ".venv" / "bin" / "clusterqa")
@@ -48,7 +48,7 @@ with gr.Blocks() as demo:
 demo.launch(server_name="127.0.0.1", server_port=int(sys.argv[1]), ssr_mode=False, quiet=True)
 """
 MODEL_FLOOR = """
-from rag.embedder import Embedder
+from rag.index.embedder import Embedder
 Embedder().encode_query("How many member clusters does the initiative have now?")
 """
 GB = 1024**3

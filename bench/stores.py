@@ -24,10 +24,10 @@ from bench.corpus_gen import generate  # noqa: E402
 from ingest.chunker import chunk_document  # noqa: E402
 from ingest.indexer import check_settings, document_entry, index_lock, run_ingest  # noqa: E402
 from ingest.loaders import parse_bytes  # noqa: E402
+from rag.app import AppContext, build_context  # noqa: E402
 from rag.config import AppConfig  # noqa: E402
-from rag.embedder import Embedder  # noqa: E402
+from rag.index.embedder import Embedder  # noqa: E402
 from rag.types import Chunk, IndexedDocument  # noqa: E402
-from ui.context import AppContext, build_context  # noqa: E402
 
 PER_DOCUMENT = 20
 REAL_SIZE = 1000  # larger indexes take their vectors from this one
@@ -63,8 +63,7 @@ def ensure(workdir: Path, sizes: list[int], embedder: Embedder) -> None:
 
 
 def real_vectors(ctx: AppContext) -> dict[str, np.ndarray[Any, Any]]:
-    got = ctx.store.chunks.get(include=["embeddings"])
-    return dict(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32), strict=True))
+    return ctx.store.vectors()
 
 
 def fill(ctx: AppContext, real: dict[str, np.ndarray[Any, Any]]) -> None:
@@ -89,11 +88,7 @@ def fill(ctx: AppContext, real: dict[str, np.ndarray[Any, Any]]) -> None:
                 chunks += found
                 entries.append(document_entry(doc, len(found)))
             ctx.store.add_chunks(chunks, vectors(chunks, real, base, written, rng))
-            ctx.store.manifest.upsert(  # Store.put_document, for many documents in one write
-                ids=[e.doc_id for e in entries],
-                embeddings=[[1.0]] * len(entries),
-                metadatas=[{k: v for k, v in e.__dict__.items() if k != "doc_id" and v is not None} for e in entries],
-            )
+            ctx.store.put_documents(entries)
             written += len(chunks)
             print(f"  {written} chunks written", file=sys.stderr, flush=True)
         ctx.store.commit_generation()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.embedder import Embedder
 from rag.errors import LoadError
+from rag.index.embedder import Embedder
 from rag.text import sentence_spans
 from rag.types import BLOCK_SEPARATOR, Chunk, Document, chunk_id
 

@@ -17,9 +17,9 @@ from ingest.chunker import chunk_document
 from ingest.loaders import check_supported, parse_bytes, read_bytes
 from ingest.scan import Candidate, scan
 from rag.config import AppConfig
-from rag.embedder import MODEL_DIMENSIONS, Embedder
 from rag.errors import IndexBusyError, IndexMismatchError, LoadError, StoreError
-from rag.store import DIRTY, Store
+from rag.index.embedder import MODEL_DIMENSIONS, Embedder
+from rag.index.store import DIRTY, Store
 from rag.types import Chunk, Document, FailedFile, IndexedDocument, IngestReport
 
 # Bump when chunking changes in a way that changes chunk texts.
@@ -175,8 +175,7 @@ def _reuse_renamed(
             rest.append(item)
             continue
         entry = document_entry(item.doc, old.chunks)
-        updates = {"doc_id": entry.doc_id, "source": entry.source, "title": entry.title}
-        store.copy_chunks(old.chunk_ids(), entry.chunk_ids(), updates)
+        store.copy_chunks(old, entry)
         store.put_document(entry)
         report.added += 1
     return rest

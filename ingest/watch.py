@@ -9,8 +9,8 @@ from pathlib import Path
 from ingest.indexer import run_ingest
 from ingest.scan import is_hidden
 from rag.config import AppConfig
-from rag.embedder import Embedder
-from rag.store import Store
+from rag.index.embedder import Embedder
+from rag.index.store import Store
 from rag.types import IngestReport
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 BLOCK_SEPARATOR = "\n\n"
+AnswerMode = Literal["extractive", "llm"]
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,11 @@ def chunk_id(doc_id: str, sha256: str, index: int) -> str:
     return f"{doc_id}#{sha256[:12]}#{index}"
 
 
+def same_version(a: str, b: str) -> bool:
+    """Are these two chunk ids of the same version of the same document?"""
+    return a.rsplit("#", 1)[0] == b.rsplit("#", 1)[0]
+
+
 @dataclass(frozen=True)
 class Passage:
     """A retrieved chunk with its scores; `also` lists other documents saying the same thing."""
@@ -128,6 +135,7 @@ class Passage:
     dense: float | None = None
     bm25: float | None = None
     also: tuple[str, ...] = ()
+    chunk_index: int = 0
 
 
 @dataclass(frozen=True)
@@ -157,6 +165,22 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Excerpt:
+    """Text around a passage for reading (its page, section or neighbouring chunks), and where it sits in it."""
+
+    text: str
+    start: int
+    end: int
+
+
+def date_number(date: str | None) -> int | None:
+    """ISO date as YYYYMMDD, for date-range filters (a year alone is its first day)."""
+    if not date:
+        return None
+    return int(date[:10].replace("-", "").ljust(8, "0"))
+
+
+@dataclass(frozen=True)
 class Filters:
     """Restrict retrieval: a date range (ISO dates, inclusive), formats, specific documents."""
 
@@ -172,7 +196,7 @@ class Answer:
     text: str
     citations: list[Citation]
     abstained: bool
-    mode: str  # "extractive" or "llm"
+    mode: AnswerMode
     timings_ms: dict[str, float] = field(default_factory=dict)
     nearest: list[Passage] = field(default_factory=list)
     notice: str | None = None

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from rag.app import AppContext, build_context
 from rag.config import AppConfig
-from rag.embedder import Embedder, force_offline
-from ui.context import AppContext, build_context
+from rag.index.embedder import Embedder, force_offline
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"

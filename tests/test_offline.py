@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from ingest.indexer import run_ingest
+from rag.app import build_context
 from rag.config import AppConfig
-from rag.embedder import Embedder
+from rag.index.embedder import Embedder
 from tests.support.cli import clusterqa_env, run_cli
-from ui.context import build_context
 
 REPO = Path(__file__).resolve().parent.parent
 OFFLINE_SETTINGS = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_DISABLE_TELEMETRY", "ANONYMIZED_TELEMETRY")

@@ -6,11 +6,11 @@ import argparse
 import json
 import sys
 
-from rag.assistant import Assistant
+from rag.answering.assistant import Assistant
+from rag.answering.retrieve import make_filters
+from rag.app import AppContext
 from rag.errors import ClusterQAError
-from rag.retrieve import make_filters
 from rag.types import Answer, Filters, Passage
-from ui.context import AppContext
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -53,7 +53,7 @@ def render(answer: Answer) -> str:
 def run(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.k is not None and not 1 <= args.k <= 50:
         raise SystemExit("clusterqa ask: error: --k must be between 1 and 50")
-    assistant = Assistant(ctx.config, ctx.embedder, ctx.store)
+    assistant = ctx.assistant
     filters = make_filters(args.since, args.until, args.formats, args.docs)
     if args.question is not None:
         if not args.question.strip():

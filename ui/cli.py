@@ -8,18 +8,18 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
+from rag.app import AppContext, build_context
 from rag.config import AppConfig
 from rag.errors import ClusterQAError, IndexBusyError
 from rag.types import IngestReport
 from ui.ask import add_arguments as add_ask_arguments
 from ui.ask import run as run_ask
-from ui.context import AppContext, build_context
 from ui.evaluate_cli import add_arguments as add_eval_arguments
 from ui.evaluate_cli import run as run_eval
+from ui.progress import progress_callback
 
 EXIT_OK, EXIT_FAILED_FILES, EXIT_ERROR = 0, 1, 2
 # Another ingest holds the index: nothing was done, try again later (scripts and cron jobs can tell).
@@ -57,31 +57,6 @@ def _parser() -> argparse.ArgumentParser:
     sources = commands.add_parser("sources", help="list the indexed documents")
     sources.add_argument("--json", action="store_true", help="print a JSON array")
     return parser
-
-
-def progress_callback(enabled: bool) -> Callable[[str, int, int], None] | None:
-    """A tqdm bar per stage on stderr, when stderr is a terminal."""
-    if not enabled:
-        return None
-    from tqdm import tqdm
-
-    bars: dict[str, Any] = {}
-
-    def update(stage: str, done: int, total: int) -> None:
-        bar = bars.get(stage)
-        if bar is None:
-            bar = bars[stage] = tqdm(
-                total=total,
-                desc=stage,
-                unit=" chunks" if stage == "embedding" else " files",
-                file=sys.stderr,
-                leave=False,
-            )
-        bar.update(done - bar.n)
-        if done >= total:
-            bar.close()
-
-    return update
 
 
 def _ingest(ctx: AppContext, args: argparse.Namespace) -> int:

@@ -6,10 +6,10 @@ import argparse
 import json
 from pathlib import Path
 
-from rag.assistant import Assistant
-from rag.evaluate import EvalRun, run_evaluation, summary_metrics
-from rag.retrieve import MODES
-from ui.context import AppContext
+from rag.answering.retrieve import MODES
+from rag.app import AppContext
+from rag.eval.evaluate import EvalRun, run_evaluation, summary_metrics
+from ui.progress import progress_callback
 
 EXIT_OK, EXIT_BELOW_THRESHOLD = 0, 1
 
@@ -32,11 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def evaluate_for(ctx: AppContext, args: argparse.Namespace, progress_bar: bool) -> EvalRun:
-    from ui.cli import progress_callback
-
     update = progress_callback(progress_bar)
     return run_evaluation(
-        Assistant(ctx.config, ctx.embedder, ctx.store),
+        ctx.assistant,
         args.testset or ctx.config.testset,
         args.out,
         args.baseline,

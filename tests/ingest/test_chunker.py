@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ingest.chunker import chunk_document
-from rag.embedder import Embedder
+from rag.index.embedder import Embedder
 from rag.types import Block, Document
 
 SENTENCE = "The Basque Net-Zero Industrial Supercluster works with partners on hydrogen and steel. "

@@ -23,9 +23,9 @@ import pytest
 
 from ingest.indexer import run_ingest
 from rag.config import AppConfig
-from rag.embedder import Embedder
-from rag.lexical import LexicalIndex
-from rag.store import DIRTY, Store
+from rag.index.embedder import Embedder
+from rag.index.lexical import LexicalIndex
+from rag.index.store import DIRTY, Store
 from tests.support.cli import clusterqa_env, run_cli
 from tests.support.consistency import assert_consistent, assert_crash_state, fresh_store
 from tests.support.files import mutate_corpus, write_varied_corpus

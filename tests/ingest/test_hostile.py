@@ -19,10 +19,10 @@ import pytest
 
 import ingest.indexer
 from ingest.indexer import run_ingest
-from rag.assistant import Assistant
+from rag.app import AppContext, build_context
 from rag.config import MODEL_WINDOW_TOKENS, AppConfig
-from rag.embedder import Embedder
-from rag.types import IndexedDocument, IngestReport
+from rag.index.embedder import Embedder
+from rag.types import Filters, IndexedDocument, IngestReport, Passage
 from tests.support.files import (
     write_docx,
     write_encrypted_pdf,
@@ -32,7 +32,6 @@ from tests.support.files import (
     write_zero_page_pdf,
     write_zip_bomb_docx,
 )
-from ui.context import AppContext, build_context
 
 pytestmark = pytest.mark.timeout(300)  # a FIFO that blocked the ingest would otherwise hang the suite
 
@@ -72,16 +71,15 @@ class Ingested:
     docs: dict[str, IndexedDocument]
     reasons: dict[str, str]
     contents: dict[str, bytes]  # what was on disk when read, for files changed during the pass
-    first_chunks: dict[str, list[tuple[str, dict[str, object]]]]  # as the first pass left them
+    first_chunks: dict[str, list[Passage]]  # as the first pass left them
 
-    def chunks(self, doc_id: str) -> list[tuple[str, dict[str, object]]]:
+    def chunks(self, doc_id: str) -> list[Passage]:
         return _chunks_of(self.ctx, doc_id)
 
 
-def _chunks_of(ctx: AppContext, doc_id: str) -> list[tuple[str, dict[str, object]]]:
-    """(text, metadata) of a document's chunks in the index now, in order."""
-    found = [(text, meta) for _, text, meta in ctx.store.get_chunks({"doc_id": doc_id})]
-    return sorted(found, key=lambda c: int(c[1]["chunk_index"]))
+def _chunks_of(ctx: AppContext, doc_id: str) -> list[Passage]:
+    """A document's chunks in the index now, in order."""
+    return sorted(ctx.store.passages(Filters(doc_ids=(doc_id,))), key=lambda p: p.chunk_index)
 
 
 def _long_line(size: int) -> str:
@@ -236,11 +234,11 @@ else:
     REFUSED["unreadable.md"] = "permission denied: the file cannot be read"
 
 
-def window_checked(ingested: Ingested, doc_id: str) -> list[tuple[str, dict[str, object]]]:
+def window_checked(ingested: Ingested, doc_id: str) -> list[Passage]:
     """The document's chunks, each checked to fit the chunk budget and the model's window by its tokenizer."""
     chunks = ingested.chunks(doc_id)
     embedder = ingested.ctx.embedder
-    texts = [text for text, _ in chunks]
+    texts = [p.text for p in chunks]
     assert chunks and len(chunks) == ingested.docs[doc_id].chunks
     assert max(embedder.count_tokens(texts)) <= CHUNK_TOKENS
     with_specials = embedder.tokenizer(texts)["input_ids"]
@@ -249,7 +247,7 @@ def window_checked(ingested: Ingested, doc_id: str) -> list[tuple[str, dict[str,
 
 
 def ask(ingested: Ingested, question: str):  # noqa: ANN201 - an Answer
-    return Assistant(ingested.ctx.config, ingested.ctx.embedder, ingested.ctx.store).answer(question)
+    return ingested.ctx.assistant.answer(question)
 
 
 # --- the pass as a whole ----------------------------------------------------------------------
@@ -262,8 +260,8 @@ def test_exactly_the_hostile_files_fail_and_everything_else_is_indexed(ingested:
     store = ingested.ctx.store
     docs = store.documents()
     assert store.chunk_ids() == {i for d in docs.values() for i in d.chunk_ids()}
-    for _, _, meta in store.get_chunks():
-        assert meta["sha256"] == docs[str(meta["doc_id"])].sha256
+    for passage in store.passages():  # each chunk is of its document's current version
+        assert passage.chunk_id in docs[passage.doc_id].chunk_ids()
     for reason in ingested.reasons.values():
         reason.encode("utf-8")  # printable and storable, whatever the file name was
 
@@ -279,7 +277,7 @@ def test_a_second_pass_embeds_only_the_file_that_changed_and_fails_the_same_way(
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_refused_with_a_clear_reason(ingested: Ingested, name: str) -> None:
     assert REFUSED[name] in ingested.reasons[name]
-    assert not [c for c in ingested.ctx.store.get_chunks({"doc_id": name})]
+    assert not list(ingested.ctx.store.passages(Filters(doc_ids=(name,))))
 
 
 def test_good_documents_are_indexed_and_answer_their_questions(ingested: Ingested) -> None:
@@ -303,8 +301,8 @@ def test_good_documents_are_indexed_and_answer_their_questions(ingested: Ingeste
 def test_huge_pdf_page_is_split_into_window_sized_chunks_without_losing_a_word(ingested: Ingested) -> None:
     chunks = window_checked(ingested, "huge-page.pdf")
     assert len(chunks) > 5  # split, not squeezed into one truncated vector
-    assert {meta["page"] for _, meta in chunks} == {1}
-    words = {word.rstrip(".") for text, _ in chunks for word in text.split()}
+    assert {p.page for p in chunks} == {1}
+    words = {word.rstrip(".") for p in chunks for word in p.text.split()}
     assert {f"hp{n}" for n in range(HUGE_PAGE_WORDS)} <= words
 
 
@@ -312,9 +310,9 @@ def test_very_long_line_is_cut_into_window_sized_chunks_covering_all_of_it(inges
     chunks = window_checked(ingested, "long-line.txt")
     text = (ingested.corpus / "long-line.txt").read_text("utf-8")
     covered = bytearray(len(text))
-    for chunk, meta in chunks:
-        start, end = int(meta["char_start"]), int(meta["char_end"])  # type: ignore[call-overload]
-        assert text[start:end] == chunk
+    for chunk in chunks:
+        start, end = chunk.char_start, chunk.char_end
+        assert text[start:end] == chunk.text
         covered[start:end] = b"\x01" * (end - start)
     missing = [i for i, ch in enumerate(text) if not covered[i] and not ch.isspace()]
     assert missing == [], f"{len(missing)} characters of the line are in no chunk"
@@ -334,7 +332,7 @@ def test_repeated_text_is_indexed_in_bounded_chunks_and_retrieved_once(ingested:
 
 
 def test_prompt_injection_is_indexed_as_data_and_never_obeyed(ingested: Ingested) -> None:
-    stored = " ".join(text for text, _ in ingested.chunks("injection.md"))
+    stored = " ".join(p.text for p in ingested.chunks("injection.md"))
     assert INJECTION in stored  # indexed as it is: it is data
     answer = ask(ingested, "How many member companies does the Kwinana cluster have?")
     assert "injection.md" in {p.doc_id for p in answer.retrieved}  # the answerer did read it
@@ -347,7 +345,7 @@ def test_names_with_shell_characters_and_unicode_are_indexed_and_nothing_runs(in
     for number, name in enumerate(SHELL_NAMES):
         doc = ingested.docs[name]
         assert doc.source == str(ingested.corpus / name)
-        assert f"SHELLDOC{number} " in " ".join(text for text, _ in ingested.chunks(name))
+        assert f"SHELLDOC{number} " in " ".join(p.text for p in ingested.chunks(name))
     places = [ingested.corpus, ingested.corpus.parent, Path.cwd()]
     assert not [p for place in places for p in place.glob("pwned*")]
 
@@ -355,7 +353,7 @@ def test_names_with_shell_characters_and_unicode_are_indexed_and_nothing_runs(in
 def test_file_rewritten_before_it_is_read_is_indexed_with_its_new_content_and_hash(ingested: Ingested) -> None:
     data = (ingested.corpus / "changing.md").read_bytes()
     assert ingested.docs["changing.md"].sha256 == hashlib.sha256(data).hexdigest()
-    text = " ".join(t for t, _ in ingested.chunks("changing.md"))
+    text = " ".join(p.text for p in ingested.chunks("changing.md"))
     assert "NEWCONTENT" in text and "OLDCONTENT" not in text
 
 
@@ -364,11 +362,11 @@ def test_file_rewritten_after_it_was_read_keeps_a_hash_matching_the_indexed_text
     entry = ingested.docs["changed-after-read.md"]  # as the first pass left it
     assert entry.sha256 == hashlib.sha256(read).hexdigest()
     first = ingested.first_chunks["changed-after-read.md"]
-    assert first and all(meta["sha256"] == entry.sha256 and "OLDCONTENT" in text for text, meta in first)
+    assert first and all(p.chunk_id in entry.chunk_ids() and "OLDCONTENT" in p.text for p in first)
     # The second pass saw the newer bytes and replaced the chunks, hash and text together.
     now = ingested.ctx.store.documents()["changed-after-read.md"]
     assert now.sha256 == hashlib.sha256((ingested.corpus / "changed-after-read.md").read_bytes()).hexdigest()
-    texts = [t for t, _ in ingested.chunks("changed-after-read.md")]
+    texts = [p.text for p in ingested.chunks("changed-after-read.md")]
     assert texts and all("LATERCONTENT" in t for t in texts)
 
 
@@ -378,13 +376,13 @@ def test_folder_named_like_a_file_is_walked_not_read(ingested: Ingested) -> None
 
 
 def test_symlinks_out_of_the_corpus_are_not_followed(ingested: Ingested) -> None:
-    everything = " ".join(text for _, text, _ in ingested.ctx.store.get_chunks())
+    everything = " ".join(p.text for p in ingested.ctx.store.passages())
     assert "OUTSIDESECRET" not in everything
     assert not [d for d in ingested.docs if d.startswith("outside-dir/")]
 
 
 def test_file_without_read_permission(ingested: Ingested) -> None:
     if ROOT:  # permissions do not stop root: the file is read like any other
-        assert "A file nobody may read." in " ".join(t for t, _ in ingested.chunks("unreadable.md"))
+        assert "A file nobody may read." in " ".join(p.text for p in ingested.chunks("unreadable.md"))
     else:
         assert "permission denied" in ingested.reasons["unreadable.md"]

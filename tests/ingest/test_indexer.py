@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from ingest.indexer import run_ingest
+from rag.app import AppContext
 from rag.errors import IndexBusyError, IndexMismatchError
+from rag.types import Filters
 from tests.support.consistency import assert_consistent
-from ui.context import AppContext
 
 TEXT = "The {name} cluster joined the initiative. It works on hydrogen, carbon capture and {topic}."
 
@@ -57,15 +58,15 @@ def test_add_modify_delete_rename_and_no_change(make_context, corpus: Path) -> N
     assert (report.added, report.updated, report.removed, report.unchanged) == (1, 1, 1, 1)
     assert report.embedded == 2
     assert consistent(ctx) == {"b.md", "d.md", "sub/c.md"}
-    texts = [t for _, t, _ in ctx.store.get_chunks({"doc_id": "b.md"})]
+    texts = [p.text for p in ctx.store.passages(Filters(doc_ids=("b.md",)))]
     assert texts and all("cement" in t for t in texts)
 
     os.rename(corpus / "sub" / "c.md", corpus / "moved.md")
     report = ingest(ctx)
     assert (report.added, report.removed, report.embedded) == (1, 1, 0)
     assert consistent(ctx) == {"b.md", "d.md", "moved.md"}
-    moved = list(ctx.store.get_chunks({"doc_id": "moved.md"}))
-    assert moved and moved[0][2]["source"].endswith("moved.md")
+    moved = list(ctx.store.passages(Filters(doc_ids=("moved.md",))))
+    assert moved and moved[0].source.endswith("moved.md")
 
 
 def test_ingest_given_paths_only_touches_them(make_context, corpus: Path) -> None:
@@ -161,7 +162,7 @@ def test_shipped_corpus_indexes_without_failures(make_context, tmp_path: Path) -
     assert {"pdf", "docx", "html", "markdown"} <= formats
     assert len(docs) >= 6
     assert len({d.date for d in docs.values() if d.date}) >= 6
-    pages = {m.get("page") for _, _, m in ctx.store.get_chunks({"format": "pdf"})}
+    pages = {p.page for p in ctx.store.passages(Filters(formats=("pdf",)))}
     assert {1, 2, 3} <= pages
-    sections = {m.get("section") for _, _, m in ctx.store.get_chunks({"format": "docx"})}
+    sections = {p.section for p in ctx.store.passages(Filters(formats=("docx",)))}
     assert len(sections - {None}) >= 2

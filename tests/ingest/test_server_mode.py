@@ -11,9 +11,8 @@ import pytest
 from chromadb.config import Settings
 
 from ingest.indexer import run_ingest
-from rag.assistant import Assistant
 from rag.errors import StoreError
-from rag.question import terms
+from rag.index.tokenize import terms
 from tests.support.chroma_server import chroma_server
 from tests.support.cli import clusterqa_env, run_cli
 from tests.support.ports import free_port
@@ -87,7 +86,7 @@ def test_two_stores_on_one_server_see_each_others_ingests_and_rebuilds(make_cont
         writer = make_context(corpus, tmp_path / "index-writer", chroma_host="127.0.0.1", chroma_port=port)
         reader = make_context(corpus, tmp_path / "index-reader", chroma_host="127.0.0.1", chroma_port=port)
         run_ingest(writer.config, writer.store, writer.embedder)
-        assistant = Assistant(reader.config, reader.embedder, reader.store)
+        assistant = reader.assistant
         assert "Mira Tandoh" in assistant.answer(question).text
         first = reader.store.lexical()
         (tandoh,) = terms("Tandoh")
@@ -123,7 +122,7 @@ def test_a_tenant_and_database_of_our_own(make_context, tmp_path: Path) -> None:
             corpus, tmp_path / "i1", chroma_tenant="team-energy", chroma_database="cluster-reports", **server
         )
         assert run_ingest(ours.config, ours.store, ours.embedder).added == 1
-        answer = Assistant(ours.config, ours.embedder, ours.store).answer("How much CO2 does Quelmar capture?")
+        answer = ours.assistant.answer("How much CO2 does Quelmar capture?")
         assert "4 million tonnes" in answer.text
         # The same collection name in the default tenant and database is another, empty, index.
         default = make_context(corpus, tmp_path / "i2", **server)

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from ingest.indexer import run_ingest
-from rag.assistant import Assistant
+from rag.answering.assistant import Assistant
+from rag.app import build_context
 from rag.config import AppConfig
-from rag.embedder import Embedder
+from rag.index.embedder import Embedder
 from tests.conftest import CORPUS
-from ui.context import build_context
 
 
 def shipped_assistant(folder: Path, embedder: Embedder, **settings: object) -> Assistant:
@@ -21,7 +21,7 @@ def shipped_assistant(folder: Path, embedder: Embedder, **settings: object) -> A
     ctx = build_context(AppConfig(corpus_dir=corpus, index_dir=folder / "index", **settings), embedder)
     report = run_ingest(ctx.config, ctx.store, ctx.embedder)
     assert not report.failed
-    return Assistant(ctx.config, ctx.embedder, ctx.store)
+    return ctx.assistant
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from rag.assistant import Assistant
-from rag.extractive import ABSTAIN_TEXT
+from rag.answering.assistant import Assistant
+from rag.answering.extractive import ABSTAIN_TEXT
+from rag.answering.verify import MARKER
+from rag.eval.testset import load_testset
 from rag.numbers import numbers, same_number
-from rag.testset import load_testset
-from rag.verify import MARKER
 
 TESTSET = Path(__file__).resolve().parents[1] / "data" / "testset.jsonl"
 
@@ -154,7 +154,7 @@ def test_newest_value_leads_with_its_date_then_earlier_ones(assistant: Assistant
 
 
 def test_filters_restrict_the_evidence(assistant: Assistant) -> None:
-    from rag.retrieve import make_filters
+    from rag.answering.retrieve import make_filters
 
     early = assistant.answer("How many members does the initiative have?", filters=make_filters(until="2022"))
     assert early.citations and all(c.passage.date <= "2022-12-31" for c in early.citations)
@@ -170,8 +170,8 @@ def test_filters_restrict_the_evidence(assistant: Assistant) -> None:
 
 
 def test_bad_filters_are_refused() -> None:
+    from rag.answering.retrieve import make_filters
     from rag.errors import QueryError
-    from rag.retrieve import make_filters
 
     with pytest.raises(QueryError, match="not a date"):
         make_filters(since="last year")

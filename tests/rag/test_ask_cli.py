@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.assistant import Assistant
+from rag.answering.assistant import Assistant
 from tests.support.cli import clusterqa_env, run_cli
 
 REPO = Path(__file__).resolve().parents[2]
@@ -92,9 +92,9 @@ def test_rag_answer_uses_the_environment_settings(assistant: Assistant, monkeypa
 
     monkeypatch.setenv("CLUSTERQA_CORPUS_DIR", str(assistant.config.corpus_dir))
     monkeypatch.setenv("CLUSTERQA_INDEX_DIR", str(assistant.config.index_dir))
-    rag.default_assistant.cache_clear()
+    rag.default_context.cache_clear()
     try:
         answer = rag.answer("Which cluster became the 21st member?")
     finally:
-        rag.default_assistant.cache_clear()
+        rag.default_context.cache_clear()
     assert "Saraburi" in answer.text and answer.citations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from rag.assistant import Assistant
+from rag.answering.assistant import Assistant
 from tests.support.cli import clusterqa_env, run_cli
 
 REPO = Path(__file__).resolve().parents[2]

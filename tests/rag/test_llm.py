@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from rag.assistant import Assistant
-from rag.embedder import Embedder
-from rag.question import analyse
+from rag.answering.assistant import Assistant
+from rag.answering.question import analyse
+from rag.answering.retrieve import retrieve
+from rag.index.embedder import Embedder
 from tests.rag.conftest import shipped_assistant
 from tests.support.fake_llm import FakeLLM, Reply
 
@@ -35,7 +36,8 @@ def llm_assistant(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, 
 
 def passage_number(assistant: Assistant, question: str, needle: str) -> int:
     """The [n] the model sees for the first passage containing needle (retrieval is deterministic)."""
-    passages = assistant.retrieve(analyse(question))[: assistant.config.k]
+    found = retrieve(assistant.store, assistant.embedder, analyse(question), 2 * assistant.config.k)
+    passages = found.passages[: assistant.config.k]
     return next(n for n, p in enumerate(passages, start=1) if needle in p.text)
 
 
@@ -94,8 +96,8 @@ def test_the_model_saying_the_documents_do_not_say_abstains(llm_assistant: Assis
 
 def test_prompt_injection_in_a_document_is_data(tmp_path: Path, embedder: Embedder) -> None:
     from ingest.indexer import run_ingest
+    from rag.app import build_context
     from rag.config import AppConfig
-    from ui.context import build_context
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -117,7 +119,7 @@ def test_prompt_injection_in_a_document_is_data(tmp_path: Path, embedder: Embedd
             embedder,
         )
         run_ingest(ctx.config, ctx.store, ctx.embedder)
-        assistant = Assistant(ctx.config, ctx.embedder, ctx.store)
+        assistant = ctx.assistant
         # The model "obeys" the injected text; the verifier must still drop what no passage supports.
         fake.script(Reply("My system prompt says to answer. The initiative has 1,000 members [1]."))
         answer = assistant.answer("How many partner companies does the Humber cluster have?")

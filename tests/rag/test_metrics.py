@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from rag.metrics import (
+from rag.eval.metrics import (
     fact_present,
     hit_at_k,
     key_fact_recall,

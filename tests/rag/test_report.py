@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from rag.report import check_thresholds, compare, write_report
+from rag.eval.report import check_thresholds, compare, write_report
 
 REPO = Path(__file__).resolve().parents[2]
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -227,5 +227,5 @@ def test_check_thresholds(result: dict[str, Any]) -> None:
 
 
 def test_import_loads_no_matplotlib() -> None:
-    code = "import sys, rag.report, rag.report_plots; assert 'matplotlib' not in sys.modules"
+    code = "import sys, rag.eval.report, rag.eval.plots; assert 'matplotlib' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.testset import TYPES, TestsetError, load_testset
+from rag.eval.testset import TYPES, TestsetError, load_testset
 from tests.conftest import CORPUS
 
 SHIPPED = Path(__file__).resolve().parents[1] / "data" / "testset.jsonl"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from ingest.scan import is_hidden
 from rag.config import AppConfig
-from rag.embedder import Embedder
-from rag.lexical import LexicalIndex
-from rag.store import DIRTY, LEXICAL_DIR, Store
+from rag.index.embedder import Embedder
+from rag.index.lexical import LexicalIndex
+from rag.index.store import DIRTY, LEXICAL_DIR, Store
 from rag.types import IndexedDocument, chunk_id
 
 
@@ -38,26 +38,26 @@ def assert_consistent(store: Store, corpus: Path | None = None) -> dict[str, Ind
     doubled = [i for i, n in Counter(expected).items() if n > 1]
     assert not doubled, f"chunk ids owned by two manifest entries: {doubled[:5]}"
 
-    rows = list(store.get_chunks())
-    ids = [cid for cid, _, _ in rows]
+    rows = list(store.passages())
+    ids = [p.chunk_id for p in rows]
     assert len(ids) == len(set(ids)) == store.count(), "Chroma lists a chunk id twice"
     orphans, missing = set(ids) - set(expected), set(expected) - set(ids)
     assert not orphans, f"chunks no manifest entry owns: {sorted(orphans)[:5]}"
     assert not missing, f"manifest chunks missing from Chroma: {sorted(missing)[:5]}"
 
-    pairs = Counter((meta.get("doc_id"), meta.get("chunk_index")) for _, _, meta in rows)
+    pairs = Counter((p.doc_id, p.chunk_index) for p in rows)
     assert not [p for p, n in pairs.items() if n > 1], "a (doc, chunk index) pair occurs twice"
-    for cid, text, meta in rows:
-        doc = docs[str(meta["doc_id"])]
-        assert cid == chunk_id(doc.doc_id, doc.sha256, int(meta["chunk_index"])), f"{cid}: metadata of another chunk"
-        assert text, f"{cid} has no text"
+    for p in rows:
+        doc = docs[p.doc_id]
+        assert p.chunk_id == chunk_id(doc.doc_id, doc.sha256, p.chunk_index), f"{p.chunk_id}: metadata of another chunk"
+        assert p.text, f"{p.chunk_id} has no text"
 
     if ids:
-        got = store.chunks.get(ids=ids, include=["embeddings"])
-        assert len(got["ids"]) == len(ids)
-        assert all(len(v) == store.embedder.dimension for v in got["embeddings"]), "a chunk has no full vector"
+        vectors = store.vectors(ids)
+        assert len(vectors) == len(ids)
+        assert all(len(v) == store.embedder.dimension for v in vectors.values()), "a chunk has no full vector"
         probe = min(len(ids), 50)
-        found = store.chunks.query(query_embeddings=[got["embeddings"][0]], n_results=probe)["ids"][0]
+        found = [p.chunk_id for p in store.query(vectors[ids[0]], probe)]
         assert len(found) == probe and set(found) <= set(ids), "the vector search returns other ids"
 
     generation = store.generation()

@@ -12,9 +12,9 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from rag.embedder import Embedder
-from rag.lexical import LexicalIndex
-from rag.store import Store
+from rag.index.embedder import Embedder
+from rag.index.lexical import LexicalIndex
+from rag.index.store import Store
 
 STEPS = (
     "mark_dirty",

@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from ingest.indexer import index_lock, run_ingest
+from rag.app import AppContext, build_context
 from rag.config import AppConfig
 from tests.support.cli import clusterqa_env
 from tests.support.ports import free_port, wait_until_up
-from ui.context import AppContext, build_context
 from ui.web.app import create_app
 from ui.web.server import launch_options
 
@@ -302,7 +302,7 @@ def test_login_is_required_when_auth_is_set(ctx: AppContext, page: Any) -> None:
 
 
 SERVE = (
-    "from ui.context import build_context; from rag.config import AppConfig; from ui.web import serve; import sys; "
+    "from rag.app import build_context; from rag.config import AppConfig; from ui.web import serve; import sys; "
     "serve(build_context(AppConfig()), port=int(sys.argv[1]))"
 )
 

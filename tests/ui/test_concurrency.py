@@ -17,8 +17,8 @@ import pytest
 
 from ingest.indexer import run_ingest
 from rag.config import AppConfig
-from rag.embedder import Embedder
-from rag.store import Store
+from rag.index.embedder import Embedder
+from rag.index.store import Store
 from tests.support.cli import clusterqa_env
 from tests.support.consistency import assert_consistent, fresh_store
 from tests.support.files import CLUSTERS, TOPICS, mutate_corpus, write_varied_corpus

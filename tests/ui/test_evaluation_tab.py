@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from rag.config import AppConfig
-from rag.testset import TestsetError
+from rag.eval.testset import TestsetError
 from ui.web import evaluation
 from ui.web.evaluation import SHIPPED, UPLOAD, reports_dir
 from ui.web.server import launch_options

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from rag.errors import ConfigError, LoadError, QueryError
+from rag.index.excerpt import join
 from rag.types import Answer, Citation, FailedFile, IndexedDocument, IngestReport, Passage
 from ui.web import format as fmt
-from ui.web.chat import _join, filters_from
+from ui.web.chat import filters_from
 from ui.web.documents import corpus_path, free_path, safe_filename, save_uploads
 from ui.web.server import launch_options, parse_auth
 
@@ -141,8 +142,8 @@ def test_document_view_marks_the_passage_and_its_quote() -> None:
 
 def test_overlapping_chunks_are_joined_back_into_the_document_text() -> None:
     text = "First sentence. Second sentence. Third sentence."
-    chunks = [({"char_start": 0}, text[:32]), ({"char_start": 16}, text[16:])]
-    joined = _join(chunks, passage(text=text[16:], char_start=16))
+    chunks = [passage(text=text[:32], char_start=0), passage(text=text[16:], char_start=16)]
+    joined = join(chunks, passage(text=text[16:], char_start=16))
     assert joined.text == text
     assert text[joined.start : joined.end] == text[16:]
 

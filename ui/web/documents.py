@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import tempfile
@@ -13,9 +14,11 @@ from pathlib import Path
 
 from ingest.indexer import run_ingest
 from ingest.loaders import check_supported, parse_bytes, size_reason
+from rag.app import AppContext
 from rag.errors import ClusterQAError, LoadError
 from rag.types import FailedFile, IngestReport
-from ui.context import AppContext
+
+log = logging.getLogger(__name__)
 
 INGEST_WAIT_SECONDS = 60
 MAX_NAME_BYTES = 200
@@ -151,4 +154,8 @@ def index(ctx: AppContext, paths: Sequence[Path] = (), progress: Progress | None
 
 
 def friendly(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, ClusterQAError) else f"unexpected error: {exc}"
+    """The message a person sees; an unexpected error also goes to the server log with its traceback."""
+    if isinstance(exc, ClusterQAError):
+        return str(exc)
+    log.error("unexpected error in the Documents tab", exc_info=exc)
+    return f"unexpected error: {exc}"

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from rag.assistant import Assistant
+from rag.answering.assistant import Assistant
+from rag.answering.retrieve import mode_of
 from rag.config import AppConfig
-from rag.evaluate import EvalRun, run_evaluation
-from rag.report import headline, inline_png, ordered_questions, report_tables
-from rag.testset import TestsetError
+from rag.eval.evaluate import EvalRun, run_evaluation
+from rag.eval.report import headline, inline_png, ordered_questions, report_tables
+from rag.eval.testset import TestsetError
 from ui.web.format import esc
 
 SHIPPED, UPLOAD = "shipped", "upload"
@@ -42,7 +43,7 @@ def run(
 ) -> EvalRun:
     """Evaluate into a new report folder (results.json, report.md, report.html, plots)."""
     out = reports_dir(assistant.config) / dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    return run_evaluation(assistant, testset, out, retrieval=retrieval, progress=progress)
+    return run_evaluation(assistant, testset, out, retrieval=mode_of(retrieval), progress=progress)
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:

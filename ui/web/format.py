@@ -5,9 +5,8 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
-from rag.types import Answer, Citation, FailedFile, IndexedDocument, IngestReport, Passage
+from rag.types import Answer, Citation, Excerpt, FailedFile, IndexedDocument, IngestReport, Passage
 from ui.ask import location
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -185,15 +184,6 @@ def _card(passage: Passage, index: int, kind: str, n: int, quote: str | None, ch
         f'<div class="cqa-source-text">{snippet(passage.text, quote)}</div>'
         f'<div class="cqa-open">Open in the document &#8250;</div></div>'
     )
-
-
-@dataclass(frozen=True)
-class Excerpt:
-    """Text of a page or section of a document, and where the passage lies in it."""
-
-    text: str
-    start: int
-    end: int
 
 
 def document_html(passage: Passage, excerpt: Excerpt | None, quote: str | None) -> str:

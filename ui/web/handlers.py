@@ -7,13 +7,12 @@ from typing import Any
 
 import gradio as gr
 
+from rag.app import AppContext
 from rag.errors import ClusterQAError
 from rag.types import Answer
-from ui.context import AppContext
 from ui.web import documents, evaluation
 from ui.web import format as fmt
 from ui.web.chat import ChatService, filters_from
-from ui.web.server import upload_limit
 
 Answers = dict[int, Answer]  # chat message index -> the answer shown there
 STAGES = {"reading": "Reading files", "embedding": "Embedding chunks", "questions": "Asking the test questions"}
@@ -21,6 +20,14 @@ STAGES = {"reading": "Reading files", "embedding": "Embedding chunks", "question
 
 def _progress(progress: gr.Progress) -> documents.Progress:
     return lambda stage, done, total: progress((done, total), desc=STAGES.get(stage, stage))
+
+
+def _field(evt: gr.EventData, name: str) -> Any:
+    """A field of the payload the page's script sent with the event (EventData exposes them as attributes)."""
+    try:
+        return getattr(evt, name)
+    except (AttributeError, TypeError):  # absent, or no payload at all
+        return None
 
 
 class Handlers:
@@ -60,14 +67,13 @@ class Handlers:
 
     def open_source(self, answers: Answers, evt: gr.EventData) -> Any:
         """A chip or a source card was clicked: show that source in its document (and its answer's sources)."""
-        data: dict[str, Any] = evt._data if isinstance(evt._data, dict) else {}
         try:
-            index, n = int(data["answer"]), int(data["n"])
-        except (KeyError, TypeError, ValueError):
+            index, n = int(_field(evt, "answer")), int(_field(evt, "n"))
+        except (TypeError, ValueError):
             return gr.skip(), gr.skip()
         answer = (answers or {}).get(index)
-        panel = fmt.sources_html(answer, index) if data.get("from") == "chip" and answer else gr.skip()
-        return panel, self.chat.open_source(answer, index, str(data.get("kind", "cite")), n)
+        panel = fmt.sources_html(answer, index) if _field(evt, "from") == "chip" and answer else gr.skip()
+        return panel, self.chat.open_source(answer, index, str(_field(evt, "kind") or "cite"), n)
 
     def api_ask(
         self, question: str, since: str = "", until: str = "", doc_ids: list[str] | None = None
@@ -105,7 +111,7 @@ class Handlers:
         if not files:
             return fmt.report_html(None, error="Choose one or more files to upload first."), gr.skip()
         progress(0, desc="Saving and indexing")
-        saved = documents.save_uploads(self.ctx.config.corpus_dir, files, overwrite, upload_limit(self.ctx.config))
+        saved = documents.save_uploads(self.ctx.config.corpus_dir, files, overwrite, self.ctx.config.max_file_bytes)
         report, error = None, None
         if saved.paths:
             try:

@@ -8,15 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from rag.app import AppContext
 from rag.config import AppConfig
 from rag.errors import ConfigError
-from ui.context import AppContext
-
-
-def upload_limit(config: AppConfig) -> int:
-    """Bytes an upload may have: the indexer's max_file_mb."""
-    megabytes = config.max_file_mb
-    return int(float(megabytes) * 1024 * 1024)
 
 
 def parse_auth(value: str | None) -> list[tuple[str, str]] | None:
@@ -59,7 +53,7 @@ def launch_options(config: AppConfig, host: str, port: int, auth: list[tuple[str
         "mcp_server": False,
         "pwa": False,
         "enable_monitoring": False,
-        "max_file_size": upload_limit(config),
+        "max_file_size": config.max_file_bytes,
         "allowed_paths": [str(reports_dir(config))],  # the Evaluation tab's report files, for download
         "theme": theme(),
         "css": CSS,

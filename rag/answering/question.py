@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-_WORD = re.compile(r"[a-z0-9][a-z0-9$%.']*[a-z0-9%]|[a-z0-9]", re.I)
-_POSSESSIVE = re.compile(r"'s?$")
+from rag.index.tokenize import STOPWORDS, stem, words
+
 _PHRASES = re.compile(r"\b(united states|united kingdom)\b", re.I)
 _ALIASES = {
     "u.s": "us", "usa": "us", "u.s.a": "us", "united states": "us", "american": "us", "u.k": "uk",
@@ -17,39 +17,13 @@ _ALIASES = {
     "australian": "australia", "thai": "thailand", "indian": "india", "brazilian": "brazil",
     "colombian": "colombia", "swedish": "sweden", "german": "germany",
 }  # fmt: skip
-_SUFFIXES = ("ing", "ed", "es", "s")
 YEAR = re.compile(r"\b(19|20)\d{2}\b")
 
 
-@lru_cache(maxsize=1 << 16)
-def stem(word: str) -> str:
-    """A light, predictable stemmer: plurals and common verb endings only."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    for suffix in _SUFFIXES:
-        if len(word) > len(suffix) + 2 and word.endswith(suffix):
-            if suffix == "es" and not word[:-2].endswith(("s", "x", "z", "ch", "sh")):
-                continue  # "names" is "name" + "s", "taxes" is "tax" + "es"
-            word = word[: -len(suffix)]
-            break
-    # "engage" and "engaging" meet at "engag"
-    return word[:-1] if len(word) > 4 and word.endswith("e") else word
+def stems(text: str | Iterable[str]) -> frozenset[str]:
+    return frozenset(stem(w) for w in (text.split() if isinstance(text, str) else text))
 
 
-def stems(words: str | Iterable[str]) -> frozenset[str]:
-    return frozenset(stem(w) for w in (words.split() if isinstance(words, str) else words))
-
-
-STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has have having
-    he her here hers him his how i if in into is it its itself just me more most my no nor not now of off on
-    once only or other our ours out over own same she should so some such than that the their them then there
-    these they this those through to too under until up very was we were what when where which while who whom
-    why will with would you your yours also per via tell say says said give show list name named many much
-    according document documents please share percentage proportion number amount total figure value current
-    currently now latest today""".split()
-)
 # Words every document of this corpus uses: they say little about which passage answers.
 GENERIC = stems("initiative forum world economic wef transitioning industrial cluster clusters net zero towards tic")
 # Verbs and adverbs a question uses to ask about a subject; they rarely name the subject itself.
@@ -87,20 +61,18 @@ def covers(term: str, words: set[str]) -> bool:
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case word tokens: thousands separators, possessives and trailing dots dropped, aliases unified."""
+    """Word tokens with aliases unified ("U.S." and "American" are "us")."""
     text = _PHRASES.sub(lambda m: _ALIASES[m.group().lower()], text)
-    words = (_POSSESSIVE.sub("", w.lower().rstrip(".").replace(",", "")).strip("'") for w in _WORD.findall(text))
-    return [_ALIASES.get(w, w) for w in words if w]
+    return [_ALIASES.get(w, w) for w in words(text)]
 
 
 def terms(text: str) -> list[str]:
-    """Stemmed content terms, for BM25 and for checking what a sentence covers."""
+    """Stemmed content terms of a question or sentence, for checking what a sentence covers."""
     return list(_terms(text))
 
 
 @lru_cache(maxsize=1 << 13)
 def _terms(text: str) -> tuple[str, ...]:
-    """Cached: a question's passages are read by grouping, by the answerer and by the verifier alike."""
     return tuple(stem(w.strip("$%'")) for w in tokens(text) if w not in STOPWORDS and w.strip("$%'"))
 
 

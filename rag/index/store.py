@@ -12,18 +12,19 @@ import json
 import os
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.errors import NotFoundError
 
 from rag.config import AppConfig
-from rag.embedder import Embedder
 from rag.errors import StoreError
-from rag.lexical import LexicalIndex
-from rag.types import Chunk, IndexedDocument
+from rag.index import chroma
+from rag.index.chroma import ChromaEmbedding, Key, chunk_metadata, to_passage
+from rag.index.embedder import Embedder
+from rag.index.lexical import LexicalIndex
+from rag.types import Chunk, Filters, IndexedDocument, Passage
 
 LOW_SPACE_BYTES = 1 << 20
 
@@ -35,96 +36,6 @@ LEXICAL_DIR = "bm25"
 DIRTY = "dirty-"
 # Chroma records need a vector; manifest records are looked up by id only.
 _PLACEHOLDER_VECTOR = [1.0]
-
-
-class ChromaEmbedding(EmbeddingFunction[Documents]):
-    """Our embedder, handed to Chroma so it never falls back to its own downloaded model."""
-
-    def __init__(self, embedder: Embedder) -> None:
-        self.embedder = embedder
-
-    def __call__(self, input: Documents) -> Embeddings:
-        return list(self.embedder.encode(list(input)))
-
-    @staticmethod
-    def name() -> str:
-        return "clusterqa-sentence-transformers"
-
-    def get_config(self) -> dict[str, Any]:
-        return {"model": self.embedder.model_name}
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> ChromaEmbedding:
-        return ChromaEmbedding(Embedder(str(config.get("model", "all-MiniLM-L6-v2"))))
-
-    def default_space(self) -> Space:
-        return "cosine"
-
-
-def date_number(date: str | None) -> int | None:
-    """ISO date as YYYYMMDD so Chroma can filter date ranges with $gte/$lte."""
-    if not date:
-        return None
-    return int(date[:10].replace("-", "").ljust(8, "0"))
-
-
-def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
-    meta: dict[str, str | int] = {
-        "doc_id": chunk.doc_id,
-        "chunk_index": chunk.chunk_index,
-        "char_start": chunk.char_start,
-        "char_end": chunk.char_end,
-    }
-    if chunk.page is not None:
-        meta["page"] = chunk.page
-    if chunk.section:
-        meta["section"] = chunk.section
-    for key, value in chunk.metadata.items():
-        if value:
-            meta[key] = value
-    number = date_number(chunk.metadata.get("date"))
-    if number is not None:
-        meta["date_num"] = number
-    return meta
-
-
-STALE_VECTORS = "Error finding id"  # Chroma: a filter matched a chunk this process has no vector for
-QUERY_ATTEMPTS = 3
-
-
-class _Chunks:
-    """The chunk collection, whose query() copes with vectors older than the chunks.
-
-    Embedded Chroma holds each process's vector index in memory. While another process (an ingest) writes,
-    a query here can return ids it has deleted since, with no text and no metadata: they are left out;
-    and a filtered query fails on chunks it has added since: the vectors are reloaded and the query retried.
-    """
-
-    def __init__(self, collection: Any, reload: Callable[[], Any] | None = None) -> None:
-        self.collection = collection
-        self.reload = reload
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.collection, name)
-
-    def query(self, **kwargs: Any) -> Any:
-        for attempt in range(1, QUERY_ATTEMPTS + 1):
-            try:
-                got = self.collection.query(**kwargs)
-                break
-            except Exception as exc:
-                if self.reload is None or attempt == QUERY_ATTEMPTS or STALE_VECTORS not in str(exc):
-                    raise
-                self.collection = self.reload()
-        for row, metas in enumerate(got.get("metadatas") or []):
-            keep = [n for n, meta in enumerate(metas) if meta is not None]
-            if len(keep) == len(metas):
-                continue
-            for key in ("ids", "documents", "metadatas", "distances", "embeddings", "uris", "data"):
-                values = got.get(key)
-                if values is not None and values[row] is not None:
-                    values[row] = [values[row][n] for n in keep]
-        return got
 
 
 class Store:
@@ -168,33 +79,14 @@ class Store:
         with self._open_lock:
             if current == self._seen_generation and not force:
                 return
-            from chromadb.api.shared_system_client import SharedSystemClient
-
-            # Forget the cached Chroma instance without stopping it: other threads may still be reading
-            # through it, and it is freed when they let go. The next client loads the index from disk.
-            SharedSystemClient._identifier_to_system.pop(str(self.config.index_dir / "chroma"), None)
+            chroma.forget_embedded_system(self.config)
             self._client = self._connect()
             self._seen_generation = current
 
     def _connect(self) -> Any:
-        import chromadb
-        from chromadb.config import Settings
-
-        settings = Settings(anonymized_telemetry=False)
         cfg = self.config
         try:
-            if cfg.server_mode:
-                return chromadb.HttpClient(
-                    host=str(cfg.chroma_host),
-                    port=cfg.chroma_port,
-                    ssl=cfg.chroma_ssl,
-                    tenant=cfg.chroma_tenant,
-                    database=cfg.chroma_database,
-                    settings=settings,
-                )
-            path = cfg.index_dir / "chroma"
-            path.mkdir(parents=True, exist_ok=True)
-            return chromadb.PersistentClient(path=str(path), settings=settings)
+            return chroma.connect(cfg)
         except StoreError:
             raise
         except NotFoundError as exc:  # the server checks that the tenant and the database exist
@@ -252,10 +144,10 @@ class Store:
         except Exception as exc:  # e.g. the server stopped after we connected
             raise StoreError(f"cannot use {self._where()}: {exc}") from exc
 
-    @property
-    def chunks(self) -> Any:
+    def _chunks(self) -> Any:
+        """The chunk collection, with this process's vectors brought up to date first."""
         self._reopen_if_changed()
-        return _Chunks(self._chunk_collection(), None if self.config.server_mode else self._reload_chunks)
+        return self._chunk_collection()
 
     def _chunk_collection(self) -> Any:
         return self._collection(self.config.collection, configuration={"hnsw": {"space": "cosine"}})
@@ -265,15 +157,14 @@ class Store:
         self._reopen(self.generation(), force=True)
         return self._chunk_collection()
 
-    @property
-    def manifest(self) -> Any:
+    def _manifest(self) -> Any:
         return self._collection(self.config.collection + MANIFEST_SUFFIX)
 
     # --- manifest -------------------------------------------------------------------------
 
     def _manifest_metadata(self) -> dict[str, Any]:
         """Read fresh: another process (an ingest, a second server) may have changed it."""
-        return dict(self.manifest.metadata or {})
+        return dict(self._manifest().metadata or {})
 
     def settings(self) -> dict[str, Any] | None:
         """The model and chunk settings the index was built with, or None for a new index."""
@@ -284,7 +175,7 @@ class Store:
         metadata = self._manifest_metadata()
         metadata[SETTINGS_KEY] = json.dumps(settings, sort_keys=True)
         with self._writing():
-            self.manifest.modify(metadata=metadata)
+            self._manifest().modify(metadata=metadata)
 
     def generation(self) -> str:
         """Changes whenever an ingest pass changes the chunks."""
@@ -296,18 +187,18 @@ class Store:
         metadata = self._manifest_metadata()
         metadata[GENERATION_KEY] = DIRTY + uuid.uuid4().hex
         with self._writing():
-            self.manifest.modify(metadata=metadata)
+            self._manifest().modify(metadata=metadata)
         self._seen_generation = metadata[GENERATION_KEY]
 
     def commit_generation(self) -> None:
         """Record a change of the chunks: rebuild the BM25 index, then publish the new generation."""
         stamp = uuid.uuid4().hex
-        lexical = LexicalIndex.build(self.get_chunks(), stamp)
+        lexical = LexicalIndex.build(self.passages(), stamp)
         lexical.save(self.config.index_dir / LEXICAL_DIR)
         metadata = self._manifest_metadata()
         metadata[GENERATION_KEY] = stamp
         with self._writing():
-            self.manifest.modify(metadata=metadata)
+            self._manifest().modify(metadata=metadata)
         self._seen_generation = stamp
         with self._lexical_lock:
             self._lexical = lexical
@@ -321,7 +212,7 @@ class Store:
                 loaded = LexicalIndex.load(folder)
                 if loaded is None or loaded.stamp != stamp:
                     # Built elsewhere (a Chroma server shared by machines) or lost: rebuild from the chunks.
-                    loaded = LexicalIndex.build(self.get_chunks(), stamp)
+                    loaded = LexicalIndex.build(self.passages(), stamp)
                     if not stamp.startswith(DIRTY):  # mid-ingest, the ingest owns the folder
                         with contextlib.suppress(OSError):
                             loaded.save(folder)
@@ -330,7 +221,7 @@ class Store:
 
     def documents(self) -> dict[str, IndexedDocument]:
         result: dict[str, IndexedDocument] = {}
-        for ids, metas in self._pages(self.manifest, ["metadatas"]):
+        for ids, metas in self._pages(self._manifest(), ["metadatas"]):
             for doc_id, meta in zip(ids, metas, strict=True):
                 result[doc_id] = IndexedDocument(
                     doc_id=doc_id,
@@ -345,14 +236,19 @@ class Store:
         return result
 
     def put_document(self, doc: IndexedDocument) -> None:
-        meta = {k: v for k, v in doc.__dict__.items() if k != "doc_id" and v is not None}
+        self.put_documents([doc])
+
+    def put_documents(self, docs: Sequence[IndexedDocument]) -> None:
+        metas = [{k: v for k, v in d.__dict__.items() if k != "doc_id" and v is not None} for d in docs]
         with self._writing():
-            self.manifest.upsert(ids=[doc.doc_id], embeddings=[_PLACEHOLDER_VECTOR], metadatas=[meta])
+            self._manifest().upsert(
+                ids=[d.doc_id for d in docs], embeddings=[_PLACEHOLDER_VECTOR] * len(docs), metadatas=metas
+            )
 
     def delete_documents(self, doc_ids: Sequence[str]) -> None:
         if doc_ids:
             with self._writing():
-                self.manifest.delete(ids=list(doc_ids))
+                self._manifest().delete(ids=list(doc_ids))
 
     # --- chunks ---------------------------------------------------------------------------
 
@@ -361,21 +257,23 @@ class Store:
         for start in range(0, len(chunks), step):
             part = chunks[start : start + step]
             with self._writing():
-                self.chunks.upsert(
+                self._chunks().upsert(
                     ids=[c.id for c in part],
                     embeddings=vectors[start : start + step],
                     documents=[c.text for c in part],
                     metadatas=[chunk_metadata(c) for c in part],
                 )
 
-    def copy_chunks(self, old_ids: Sequence[str], new_ids: Sequence[str], updates: dict[str, str]) -> None:
-        """Store existing chunks under new ids with changed metadata, reusing their vectors."""
-        got = self.chunks.get(ids=list(old_ids), include=["embeddings", "documents", "metadatas"])
+    def copy_chunks(self, old: IndexedDocument, new: IndexedDocument) -> None:
+        """Store a document's chunks under its new name (a rename or move), reusing their vectors."""
+        old_ids, new_ids = old.chunk_ids(), new.chunk_ids()
+        updates = {Key.DOC_ID: new.doc_id, Key.SOURCE: new.source, Key.TITLE: new.title}
+        got = self._chunks().get(ids=list(old_ids), include=["embeddings", "documents", "metadatas"])
         by_id = {i: n for n, i in enumerate(got["ids"])}
         order = [by_id[i] for i in old_ids]
         metas = [{**got["metadatas"][n], **updates} for n in order]
         with self._writing():
-            self.chunks.upsert(
+            self._chunks().upsert(
                 ids=list(new_ids),
                 embeddings=[got["embeddings"][n] for n in order],
                 documents=[got["documents"][n] for n in order],
@@ -387,27 +285,50 @@ class Store:
         ids = list(ids)
         for start in range(0, len(ids), step):
             with self._writing():
-                self.chunks.delete(ids=ids[start : start + step])
+                self._chunks().delete(ids=ids[start : start + step])
 
     def chunk_ids(self) -> set[str]:
-        return {i for ids, _ in self._pages(self.chunks, []) for i in ids}
+        return {i for ids, _ in self._pages(self._chunks(), []) for i in ids}
 
     def count(self) -> int:
-        return int(self.chunks.count())
+        return int(self._chunks().count())
 
-    def get_chunks(
-        self, where: dict[str, Any] | None = None, ids: Sequence[str] | None = None
-    ) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        """Every chunk (id, text, metadata), page by page; or the given ids."""
-        if ids is not None:
-            got = self.chunks.get(ids=list(ids), include=["documents", "metadatas"]) if ids else {"ids": []}
-            yield from zip(got["ids"], got.get("documents") or [], got.get("metadatas") or [], strict=True)
-            return
+    def passages(self, filters: Filters | None = None) -> Iterator[Passage]:
+        """Every chunk (or those the filters allow) as a passage without scores, page by page."""
+        collection, clause = self._chunks(), chroma.where(filters)
         for start in range(0, self.count() or 1, PAGE_SIZE):
-            got = self.chunks.get(where=where, include=["documents", "metadatas"], limit=PAGE_SIZE, offset=start)
-            yield from zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            got = collection.get(where=clause, include=["documents", "metadatas"], limit=PAGE_SIZE, offset=start)
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                yield to_passage(cid, text, meta)
             if len(got["ids"]) < PAGE_SIZE:
                 return
+
+    def get(self, ids: Sequence[str]) -> list[Passage]:
+        """The chunks with these ids that exist, in no particular order."""
+        if not ids:
+            return []
+        got = self._chunks().get(ids=list(ids), include=["documents", "metadatas"])
+        return [to_passage(c, t, m) for c, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
+
+    def query(self, vector: np.ndarray[Any, Any], k: int, filters: Filters | None = None) -> list[Passage]:
+        """The k chunks nearest the vector (cosine), best first, with their similarity as `dense`."""
+        self._reopen_if_changed()
+        reload = None if self.config.server_mode else self._reload_chunks
+        got = chroma.query_fresh(
+            self._chunk_collection(),
+            reload,
+            query_embeddings=[vector],
+            n_results=k,
+            where=chroma.where(filters),
+            include=["documents", "metadatas", "distances"],
+        )
+        rows = zip(got["ids"], got["documents"], got["metadatas"], got["distances"], strict=True)
+        return [to_passage(c, t, m, 1.0 - float(d)) for c, t, m, d in rows]
+
+    def vectors(self, ids: Sequence[str] | None = None) -> dict[str, np.ndarray[Any, Any]]:
+        """The stored vectors of these chunks (of every chunk when ids is None)."""
+        got = self._chunks().get(ids=None if ids is None else list(ids), include=["embeddings"])
+        return {cid: np.asarray(v, dtype=np.float32) for cid, v in zip(got["ids"], got["embeddings"], strict=True)}
 
     @staticmethod
     def _pages(collection: Any, include: list[str]) -> Iterator[tuple[list[str], list[Any]]]:

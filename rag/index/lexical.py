@@ -13,11 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from rag.question import terms
+from rag.index import tokenize
+from rag.types import Filters, Passage, date_number
 
 META_FILE = "chunks.json"
-# Bump when rag.question.terms changes: an index tokenised the old way is rebuilt, not misread.
-VERSION = 1
 
 
 @dataclass
@@ -37,17 +36,17 @@ class LexicalIndex:
         return math.log(1 + (len(self.ids) + 1) / (self.doc_freq.get(term, 0) + 0.5))
 
     @classmethod
-    def build(cls, rows: Iterable[tuple[str, str, dict[str, Any]]], stamp: str) -> LexicalIndex:
+    def build(cls, passages: Iterable[Passage], stamp: str) -> LexicalIndex:
         import bm25s
 
         ids, tokenised, doc_ids, formats, dates = [], [], [], [], []
-        for chunk_id, text, meta in rows:
-            ids.append(chunk_id)
+        for p in passages:
+            ids.append(p.chunk_id)
             # The title is searchable too: a passage rarely repeats its document's name.
-            tokenised.append(terms(f"{meta.get('title', '')} {meta.get('section', '')} {text}") or ["\x00"])
-            doc_ids.append(meta.get("doc_id", ""))
-            formats.append(meta.get("format", ""))
-            dates.append(int(meta.get("date_num", 0)))
+            tokenised.append(tokenize.terms(f"{p.title} {p.section or ''} {p.text}") or ["\x00"])
+            doc_ids.append(p.doc_id)
+            formats.append(p.format)
+            dates.append(date_number(p.date) or 0)
         model = None
         if ids:
             model = bm25s.BM25()
@@ -71,7 +70,7 @@ class LexicalIndex:
         if self.model is not None:
             self.model.save(str(tmp), show_progress=False)
         meta = {
-            "version": VERSION,
+            "tokenizer": tokenize.VERSION,
             "stamp": self.stamp,
             "ids": self.ids,
             "doc_ids": self.doc_ids.tolist(),
@@ -93,7 +92,7 @@ class LexicalIndex:
 
         try:
             meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-            if meta.get("version") != VERSION:
+            if meta.get("tokenizer") != tokenize.VERSION:  # tokenised another way: rebuild
                 return None
             model = bm25s.BM25.load(str(folder), show_progress=False) if meta["ids"] else None
         except (OSError, ValueError, KeyError):
@@ -108,11 +107,9 @@ class LexicalIndex:
             meta["doc_freq"],
         )
 
-    def search(
-        self, query_terms: list[str], k: int, mask: np.ndarray[Any, Any] | None = None
-    ) -> list[tuple[str, float]]:
+    def search(self, query: str, k: int, mask: np.ndarray[Any, Any] | None = None) -> list[tuple[str, float]]:
         """Top k (chunk id, score) with a positive score, among chunks the mask allows."""
-        known = [t for t in query_terms if t in self.doc_freq]
+        known = [t for t in tokenize.terms(query) if t in self.doc_freq]
         if self.model is None or not known:
             return []
         scores = np.asarray(self.model.get_scores(known), dtype=np.float64)
@@ -121,16 +118,16 @@ class LexicalIndex:
         top = np.argsort(-scores)[:k]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
-    def mask(
-        self, doc_ids: tuple[str, ...], formats: tuple[str, ...], since: int | None, until: int | None
-    ) -> np.ndarray[Any, Any] | None:
-        if not (doc_ids or formats or since or until):
+    def mask(self, filters: Filters | None) -> np.ndarray[Any, Any] | None:
+        """Which chunks the filters allow (None: all of them)."""
+        if filters is None or filters == Filters():
             return None
         keep = np.ones(len(self.ids), dtype=bool)
-        if doc_ids:
-            keep &= np.isin(self.doc_ids, list(doc_ids))
-        if formats:
-            keep &= np.isin(self.formats, list(formats))
+        if filters.doc_ids:
+            keep &= np.isin(self.doc_ids, list(filters.doc_ids))
+        if filters.formats:
+            keep &= np.isin(self.formats, list(filters.formats))
+        since, until = date_number(filters.since), date_number(filters.until)
         if since:
             keep &= self.date_nums >= since
         if until:

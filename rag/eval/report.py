@@ -11,78 +11,18 @@ import html
 import json
 import math
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any
 
-Json = dict[str, Any]
+from rag.eval.deltas import NOT_SCORED, Delta, Json, compare, is_latency, number, summary_of
+from rag.eval.plots import write_plots
+
 Row = list[str]
 Changes = tuple[list[str], list[str]]  # ids newly failing, newly passing
 
-RATE_TOLERANCE = 0.01  # a rate must move more than this (absolute) in the bad direction to be a regression
-LATENCY_TOLERANCE = 0.10  # a latency must move more than this share of the baseline
-LOWER_IS_BETTER = {"wrong_abstention_rate"}  # and every latency
-NOT_SCORED = {"questions"}  # a count, never a regression or an improvement
 _SPEC = re.compile(r"^\s*([^\s<>=]+)\s*(<=|>=|=)\s*(\S+)\s*$")
-_EPSILON = 1e-9  # so that a change of exactly the tolerance is not flagged through float rounding
 _MD_SPECIAL = re.compile(r"[\\`*<>|]|(?<!\w)_|_(?!\w)")  # what Markdown would not show as typed
-
-
-def is_latency(metric: str) -> bool:
-    return metric.startswith("latency") or metric.endswith("_ms")
-
-
-def _worsening(metric: str, baseline: float, current: float) -> float:
-    """How much worse `current` is than `baseline`: absolute for rates, relative for latencies; negative if better."""
-    if metric in NOT_SCORED:
-        return 0.0
-    change = current - baseline if is_latency(metric) or metric in LOWER_IS_BETTER else baseline - current
-    if not is_latency(metric):
-        return change
-    return change / baseline if baseline > 0 else (math.inf if change > 0 else 0.0)
-
-
-def _tolerance(metric: str) -> float:
-    return (LATENCY_TOLERANCE if is_latency(metric) else RATE_TOLERANCE) + _EPSILON
-
-
-@dataclass(frozen=True)
-class Delta:
-    metric: str
-    baseline: float
-    current: float
-    delta: float  # current minus baseline
-    regression: bool
-
-    @property
-    def improvement(self) -> bool:
-        return _worsening(self.metric, self.baseline, self.current) < -_tolerance(self.metric)
-
-    @property
-    def flag(self) -> str:
-        return "REGRESSION" if self.regression else "improved" if self.improvement else ""
-
-
-def _summary(result: Json) -> Json:
-    """The summary of a results dict, or the dict itself when it already is a summary."""
-    summary = result.get("summary")
-    return summary if isinstance(summary, dict) else result
-
-
-def _number(value: Any) -> TypeGuard[float]:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def compare(current: Json, baseline: Json) -> list[Delta]:
-    """Summary metrics present in both (results dicts or bare summaries), in the current summary's order."""
-    now, before = _summary(current), _summary(baseline)
-    deltas = []
-    for metric, value in now.items():
-        old = before.get(metric)
-        if _number(value) and _number(old):
-            worse = _worsening(metric, old, value) > _tolerance(metric)
-            deltas.append(Delta(metric, float(old), float(value), float(value) - float(old), worse))
-    return deltas
 
 
 def _plain(metric: str, value: float) -> str:
@@ -95,7 +35,7 @@ def check_thresholds(summary: Json, minimums: list[str]) -> list[str]:
     Returns a message per threshold not met (empty when all are met); raises ValueError for a malformed threshold
     or a metric the summary does not have.
     """
-    values = _summary(summary)
+    values = summary_of(summary)
     failures = []
     for spec in minimums:
         match = _SPEC.match(spec)
@@ -123,7 +63,7 @@ def check_thresholds(summary: Json, minimums: list[str]) -> list[str]:
 
 def fmt(metric: str, value: Any) -> str:
     """Rates as percentages with one decimal, latencies as whole ms, the question count as an integer."""
-    if not _number(value):
+    if not number(value):
         return "–"
     if metric in NOT_SCORED:
         return str(round(value))
@@ -314,7 +254,6 @@ def write_report(result: Json, out_dir: Path, baseline: Json | None = None) -> l
             "newly_passed": changes[1],
             "baseline_settings": baseline.get("settings", {}),
         }
-    from rag.report_plots import write_plots
 
     plots = write_plots(result, _groups(result), deltas, out_dir)
     written = [out_dir / "results.json", out_dir / "report.md", out_dir / "report.html"]

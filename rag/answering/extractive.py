@@ -11,9 +11,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.lexical import LexicalIndex
+from rag.answering.question import GENERIC, LIGHT, YEAR, Question, covers, stem, stems, terms, tokens
+from rag.index.lexical import LexicalIndex
 from rag.numbers import has_number, numbers
-from rag.question import GENERIC, LIGHT, YEAR, Question, covers, stem, stems, terms, tokens
 from rag.text import sentence_spans
 from rag.types import Citation, Passage
 
@@ -180,14 +180,23 @@ def _similar(a: str, b: str) -> bool:
     return bool(wa | wb) and len(wa & wb) / len(wa | wb) >= 0.6
 
 
-def answer_extractive(
-    question: Question, passages: Sequence[Passage], lexical: LexicalIndex
-) -> tuple[str, list[Citation], bool]:
-    """(answer text with [n] markers, citations, abstained)."""
+@dataclass(frozen=True)
+class Extracted:
+    """An extractive answer: text with [n] markers, its citations, and whether it abstained."""
+
+    text: str
+    citations: list[Citation]
+    abstained: bool
+
+
+ABSTAINED = Extracted(ABSTAIN_TEXT, [], True)
+
+
+def answer_extractive(question: Question, passages: Sequence[Passage], lexical: LexicalIndex) -> Extracted:
     ranked = sentences(question, passages, lexical)
     usable = [s for s in ranked if s.context >= MIN_CONTEXT and s.kind_ok]
     if not usable:
-        return ABSTAIN_TEXT, [], True
+        return ABSTAINED
     best = usable[0]
     asked = set(question.terms)
     temporal = question.wants == "number" and not question.years and TIME_VARYING & asked and not PLANS & asked
@@ -197,7 +206,7 @@ def answer_extractive(
             citations = [Citation(n, s.passage, s.text, 1.0) for n, s in enumerate(picked, start=1)]
             lines = [f"Most recent ({month_label(as_of(picked[0]))}): {picked[0].text} [1]"]
             lines += [f"Earlier ({month_label(as_of(s))}): {s.text} [{n}]" for n, s in enumerate(picked[1:], 2)]
-            return "\n".join(lines), citations, False
+            return Extracted("\n".join(lines), citations, False)
     picked = [best]
     for candidate in usable[1:]:
         if len(picked) >= MAX_SENTENCES or candidate.score < ALSO_SCORE * best.score:
@@ -205,7 +214,7 @@ def answer_extractive(
         if not any(_similar(candidate.text, p.text) for p in picked):
             picked.append(candidate)
     citations = [Citation(n, s.passage, s.text, 1.0) for n, s in enumerate(picked, start=1)]
-    return " ".join(f"{s.text} [{n}]" for n, s in enumerate(picked, start=1)), citations, False
+    return Extracted(" ".join(f"{s.text} [{n}]" for n, s in enumerate(picked, start=1)), citations, False)
 
 
 def _plan_unasked(text: str, passage: Passage, question: Question) -> bool:

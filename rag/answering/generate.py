@@ -12,11 +12,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rag.answering.verify import SUPPORTED, claims, numbers_supported, support_scores
 from rag.config import AppConfig
-from rag.embedder import Embedder
 from rag.errors import LLMError
+from rag.index.embedder import Embedder
 from rag.types import Citation, Passage
-from rag.verify import SUPPORTED, claims, numbers_supported, support_scores
 
 SYSTEM_PROMPT = """You answer questions about documents for policy analysts, using ONLY the numbered passages \
 you are given. Rules:

@@ -7,16 +7,16 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
+from rag.answering.extractive import ABSTAIN_TEXT, answer_extractive
+from rag.answering.generate import build_messages, client, stream_text, verify
+from rag.answering.question import analyse
+from rag.answering.retrieve import Mode, retrieve
 from rag.config import AppConfig
-from rag.embedder import Embedder
 from rag.errors import LLMError
-from rag.extractive import ABSTAIN_TEXT, answer_extractive
-from rag.generate import build_messages, client, stream_text, verify
-from rag.lexical import LexicalIndex
-from rag.question import Question, analyse
-from rag.retrieve import retrieve
-from rag.store import Store
-from rag.types import Answer, Filters, Passage
+from rag.index.embedder import Embedder
+from rag.index.excerpt import excerpt
+from rag.index.store import Store
+from rag.types import Answer, Excerpt, Filters, Passage
 
 NEAREST = 3
 
@@ -36,23 +36,13 @@ class Assistant:
         history: Sequence[dict[str, str]] | None = None,
         filters: Filters | None = None,
         k: int | None = None,
-        retrieval: str = "hybrid",
+        retrieval: Mode = "hybrid",
     ) -> Answer:
         return _last(self.stream(question, history, filters, k, retrieval))
 
-    def retrieve(
-        self,
-        question: Question,
-        filters: Filters | None = None,
-        k: int | None = None,
-        retrieval: str = "hybrid",
-        timings: dict[str, float] | None = None,
-        lexical: LexicalIndex | None = None,
-    ) -> list[Passage]:
-        """The passages an answer reads: twice k, since figures from other dates live further down.
-        The first k are the ones shown (and given to an LLM)."""
-        depth = 2 * (k or self.config.k)
-        return retrieve(self.store, self.embedder, question, depth, filters, retrieval, timings, lexical)
+    def excerpt(self, passage: Passage) -> Excerpt | None:
+        """The page or section around a passage, for reading it in its document."""
+        return excerpt(self.store, passage)
 
     def stream(
         self,
@@ -60,24 +50,29 @@ class Assistant:
         history: Sequence[dict[str, str]] | None = None,
         filters: Filters | None = None,
         k: int | None = None,
-        retrieval: str = "hybrid",
+        retrieval: Mode = "hybrid",
     ) -> Iterator[Answer]:
         """Yield partial answers while an LLM streams; the last one is final and verified."""
         started = time.perf_counter()
-        timings: dict[str, float] = {}
         parsed = analyse(question, history)
         # One read of the generation per question: retrieval and the answerer share this BM25 index.
         lexical = self.store.lexical()
-        pool = self.retrieve(parsed, filters, k, retrieval, timings, lexical)
+        # The answer reads twice k passages, since figures from other dates live further down;
+        # the first k are the ones shown (and given to an LLM).
+        depth = 2 * (k or self.config.k)
+        found = retrieve(self.store, self.embedder, parsed, depth, filters=filters, mode=retrieval, lexical=lexical)
+        timings = found.timings()
+        pool = found.passages
         passages = pool[: k or self.config.k]
         begun = time.perf_counter()
-        text, citations, abstained = answer_extractive(parsed, pool, lexical)
+        extracted = answer_extractive(parsed, pool, lexical)
         timings["answer_ms"] = (time.perf_counter() - begun) * 1000
+        abstained = extracted.abstained or not passages
         extractive = Answer(
             question=question,
-            text=text if passages else ABSTAIN_TEXT,
-            citations=citations,
-            abstained=abstained or not passages,
+            text=ABSTAIN_TEXT if abstained else extracted.text,
+            citations=extracted.citations,
+            abstained=abstained,
             mode="extractive",
             timings_ms=timings,
             nearest=passages[:NEAREST] if abstained else [],

@@ -6,9 +6,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.embedder import Embedder
+from rag.answering.question import covers, terms
+from rag.index.embedder import Embedder
 from rag.numbers import unsupported_numbers
-from rag.question import covers, terms
 from rag.text import sentence_spans
 
 MARKER = re.compile(r"\s*\[(\d+)\]")

@@ -6,19 +6,21 @@ import datetime as dt
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Literal, get_args
 
-from rag.embedder import Embedder
+from rag.answering.question import Question
 from rag.errors import QueryError
-from rag.lexical import LexicalIndex
-from rag.question import Question, terms
-from rag.store import Store, date_number
+from rag.index.embedder import Embedder
+from rag.index.lexical import LexicalIndex
+from rag.index.store import Store
+from rag.index.tokenize import terms
 from rag.types import Filters, Passage
 
 RRF_K = 60
 DUPLICATE_JACCARD = 0.6
-MODES = ("hybrid", "dense", "bm25")
+Mode = Literal["hybrid", "dense", "bm25"]
+MODES: tuple[Mode, ...] = get_args(Mode)
 FORMATS = ("markdown", "text", "html", "pdf", "docx")
 
 
@@ -39,6 +41,14 @@ def date_bound(value: str | None, end: bool) -> str | None:
         raise QueryError(f"not a date: {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)") from None
 
 
+def mode_of(value: str) -> Mode:
+    """A retrieval mode named by a person (a form field, a setting)."""
+    for mode in MODES:
+        if value == mode:
+            return mode
+    raise QueryError(f"unknown retrieval {value!r}; retrievals are {', '.join(MODES)}")
+
+
 def make_filters(
     since: str | None = None, until: str | None = None, formats: Sequence[str] = (), doc_ids: Sequence[str] = ()
 ) -> Filters:
@@ -51,38 +61,22 @@ def make_filters(
     return Filters(lower, upper, tuple(formats), tuple(doc_ids))
 
 
-def chroma_where(filters: Filters | None) -> dict[str, Any] | None:
-    if filters is None:
-        return None
-    clauses: list[dict[str, Any]] = []
-    if filters.since:
-        clauses.append({"date_num": {"$gte": date_number(filters.since)}})
-    if filters.until:
-        clauses.append({"date_num": {"$lte": date_number(filters.until)}})
-    if filters.formats:
-        clauses.append({"format": {"$in": list(filters.formats)}})
-    if filters.doc_ids:
-        clauses.append({"doc_id": {"$in": list(filters.doc_ids)}})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+@dataclass(frozen=True)
+class Retrieval:
+    """The passages found, best first, and what each stage took (a stage that did not run took None)."""
+
+    passages: list[Passage]
+    embed_ms: float | None = None
+    dense_ms: float | None = None
+    bm25_ms: float | None = None
+
+    def timings(self) -> dict[str, float]:
+        stages = {"embed_ms": self.embed_ms, "dense_ms": self.dense_ms, "bm25_ms": self.bm25_ms}
+        return {name: ms for name, ms in stages.items() if ms is not None}
 
 
-def _passage(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> Passage:
-    return Passage(
-        chunk_id=chunk_id,
-        doc_id=str(meta.get("doc_id", "")),
-        text=text,
-        title=str(meta.get("title", "")),
-        source=str(meta.get("source", "")),
-        date=meta.get("date") or None,
-        format=str(meta.get("format", "")),
-        page=meta.get("page"),
-        section=meta.get("section"),
-        char_start=int(meta.get("char_start", 0)),
-        char_end=int(meta.get("char_end", 0)),
-        score=score,
-    )
+def _since(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
 
 
 def retrieve(
@@ -90,56 +84,44 @@ def retrieve(
     embedder: Embedder,
     question: Question,
     k: int,
+    *,
     filters: Filters | None = None,
-    mode: str = "hybrid",
-    timings: dict[str, float] | None = None,
+    mode: Mode = "hybrid",
     lexical: LexicalIndex | None = None,
-) -> list[Passage]:
-    """The k best passages for the question, best first; `lexical` defaults to the store's current BM25 index."""
-    timings = timings if timings is not None else {}
+) -> Retrieval:
+    """The k best passages for the question; `lexical` defaults to the store's current BM25 index."""
     candidates = max(4 * k, 20)
     found: dict[str, Passage] = {}
     dense_rank: dict[str, int] = {}
     lexical_rank: dict[str, int] = {}
     lexical_score: dict[str, float] = {}
+    embed_ms = dense_ms = bm25_ms = None
 
     if mode in ("hybrid", "dense"):
         started = time.perf_counter()
         vector = embedder.encode_query(question.search_text)
-        timings["embed_ms"] = (time.perf_counter() - started) * 1000
-        started = time.perf_counter()
-        got = store.chunks.query(
-            query_embeddings=[vector],
-            n_results=candidates,
-            where=chroma_where(filters),
-            include=["documents", "metadatas", "distances"],
-        )
-        for rank, (cid, text, meta, dist) in enumerate(
-            zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True)
-        ):
-            dense_rank[cid] = rank
-            found[cid] = replace(_passage(cid, text, meta, 0.0), dense=1.0 - float(dist))
-        timings["dense_ms"] = (time.perf_counter() - started) * 1000
+        embed_ms, started = _since(started), time.perf_counter()
+        for rank, passage in enumerate(store.query(vector, candidates, filters)):
+            dense_rank[passage.chunk_id] = rank
+            found[passage.chunk_id] = passage
+        dense_ms = _since(started)
 
     if mode in ("hybrid", "bm25"):
         started = time.perf_counter()
         lexical = lexical if lexical is not None else store.lexical()
-        f = filters or Filters()
-        mask = lexical.mask(f.doc_ids, f.formats, date_number(f.since), date_number(f.until))
-        for rank, (cid, score) in enumerate(lexical.search(terms(question.search_text), candidates, mask)):
+        for rank, (cid, score) in enumerate(lexical.search(question.search_text, candidates, lexical.mask(filters))):
             lexical_rank[cid] = rank
             lexical_score[cid] = score
-        missing = [cid for cid in lexical_rank if cid not in found]
-        for cid, text, meta in store.get_chunks(ids=missing):
-            found[cid] = _passage(cid, text, meta, 0.0)
-        timings["bm25_ms"] = (time.perf_counter() - started) * 1000
+        for passage in store.get([cid for cid in lexical_rank if cid not in found]):
+            found[passage.chunk_id] = passage
+        bm25_ms = _since(started)
 
     fused = []
     for cid, passage in found.items():
         score = sum(1.0 / (RRF_K + 1 + ranks[cid]) for ranks in (dense_rank, lexical_rank) if cid in ranks)
         fused.append(replace(passage, score=score, bm25=lexical_score.get(cid)))
     fused.sort(key=lambda p: -p.score)
-    return group_duplicates(fused, k)
+    return Retrieval(group_duplicates(fused, k), embed_ms, dense_ms, bm25_ms)
 
 
 def group_duplicates(passages: list[Passage], limit: int | None = None) -> list[Passage]:

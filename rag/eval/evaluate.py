@@ -14,12 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from rag.assistant import Assistant
+from rag.answering.assistant import Assistant
+from rag.answering.retrieve import Mode
+from rag.answering.verify import MARKER, SUPPORTED, claims, support_scores
 from rag.errors import ConfigError
-from rag.metrics import hit_at_k, key_fact_recall, mrr_at_k, ndcg_at_k, percentile, recall_at_k, token_f1
-from rag.testset import TestQuestion, TestsetError, load_testset
+from rag.eval.metrics import hit_at_k, key_fact_recall, mrr_at_k, ndcg_at_k, percentile, recall_at_k, token_f1
+from rag.eval.testset import TestQuestion, TestsetError, load_testset
 from rag.types import Answer
-from rag.verify import MARKER, SUPPORTED, claims, support_scores
 
 RETRIEVAL_DEPTH = 10  # passages retrieved per question, so nDCG@10 has ten ranks to look at
 MIN_KEY_FACTS = 0.5  # share of key facts an answer needs to pass
@@ -152,7 +153,7 @@ def evaluate(
     assistant: Assistant,
     questions: Sequence[TestQuestion],
     k: int = 5,
-    retrieval: str = "hybrid",
+    retrieval: Mode = "hybrid",
     progress: Progress | None = None,
     source: dict[str, Any] | None = None,
 ) -> EvalResult:
@@ -219,13 +220,13 @@ def run_evaluation(
     testset: Path,
     out_dir: Path,
     baseline: Path | None = None,
-    retrieval: str = "hybrid",
+    retrieval: Mode = "hybrid",
     minimums: Sequence[str] = (),
     k: int = 5,
     progress: Progress | None = None,
 ) -> EvalRun:
     """Load and validate the test set, evaluate, write results.json, report.md/.html and plots, check --min."""
-    from rag.report import check_thresholds, write_report
+    from rag.eval.report import check_thresholds, write_report
 
     questions = load_testset(testset)
     try:  # a typo in a threshold fails before minutes of work, not after

@@ -12,11 +12,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rag.eval.deltas import Delta, is_latency
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-
-    from rag.report import Delta
 
 DPI = 100
 PLOTTED = ("passed", "hit@", "ndcg@10", "key_fact_recall", "citation_recall", "source_accuracy", "abstention_recall")
@@ -105,8 +105,6 @@ def plot_deltas(deltas: Sequence[Delta], path: Path) -> Path:
 
     Red: a regression; green: an improvement of the same size; grey: within the tolerance.
     """
-    from rag.report import is_latency
-
     rates = [d for d in deltas if d.metric != "questions" and not is_latency(d.metric)]
     latencies = [d for d in deltas if is_latency(d.metric)]
     figure = _figure(12, 5)
@@ -122,7 +120,7 @@ def plot_deltas(deltas: Sequence[Delta], path: Path) -> Path:
 def write_plots(
     result: dict[str, Any], groups: Mapping[str, Mapping[str, float | None]], deltas: Sequence[Delta] | None, out: Path
 ) -> list[Path]:
-    """The report's plots from a results dict and its per-group summaries (see rag.report); returns the paths."""
+    """The report's plots from a results dict and its per-group summaries (see rag.eval.report); returns the paths."""
     summary, questions = result["summary"], result.get("questions", [])
     counts = {name: sum(q.get("type") == name for q in questions) for name in groups} | {"overall": len(questions)}
     labelled = {f"{name}\n({counts[name]})": row for name, row in groups.items()}

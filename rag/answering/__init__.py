@@ -1,0 +1,1 @@
+"""Answering: question analysis, retrieval, extractive and generated answers, verification, the Assistant."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from rag.errors import LoadError
 from rag.index.embedder import Embedder
 from rag.text import sentence_spans
-from rag.types import BLOCK_SEPARATOR, Chunk, Document, chunk_id
+from rag.types import BLOCK_SEPARATOR, Block, Chunk, Document, chunk_id
 
 
 class ChunkTooLongError(LoadError):
@@ -47,10 +47,7 @@ def chunk_document(doc: Document, embedder: Embedder, max_tokens: int, overlap_t
     windows: list[tuple[int, int, int]] = []
     for index, units in pieces:
         windows += [(s, e, index) for s, e in _pack(units, limit, overlap_tokens)]
-    chunks = [
-        _make_chunk(doc, n, start, end, doc.blocks[index].page, doc.blocks[index].section)
-        for n, (start, end, index) in enumerate(windows)
-    ]
+    chunks = [_make_chunk(doc, n, start, end, doc.blocks[index]) for n, (start, end, index) in enumerate(windows)]
     _verify(chunks, embedder, limit)
     return chunks
 
@@ -94,13 +91,15 @@ def _split_long(text: str, start: int, end: int, embedder: Embedder, limit: int)
     return units
 
 
-def _make_chunk(doc: Document, n: int, start: int, end: int, page: int | None, section: str | None) -> Chunk:
+def _make_chunk(doc: Document, n: int, start: int, end: int, block: Block) -> Chunk:
     return Chunk(
         id=chunk_id(doc.doc_id, doc.sha256, n),
         doc_id=doc.doc_id,
         text=doc.text[start:end],
-        page=page,
-        section=section,
+        page=block.page,
+        section=block.section,
+        page_label=block.label,
+        ocr=block.ocr,
         char_start=start,
         char_end=end,
         chunk_index=n,

@@ -11,11 +11,16 @@ AnswerMode = Literal["extractive", "llm"]
 
 @dataclass(frozen=True)
 class Block:
-    """A unit of a document's text that has one location: a PDF page or a section."""
+    """A unit of a document's text that has one location: a PDF page or a section.
+
+    `label` is the page number printed on a PDF page, where it prints one; `ocr` marks text read by OCR.
+    """
 
     text: str
     page: int | None = None
     section: str | None = None
+    label: str | None = None
+    ocr: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,8 @@ class Chunk:
     char_end: int
     chunk_index: int
     metadata: dict[str, str] = field(default_factory=dict)
+    page_label: str | None = None
+    ocr: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,6 +143,8 @@ class Passage:
     bm25: float | None = None
     also: tuple[str, ...] = ()
     chunk_index: int = 0
+    page_label: str | None = None
+    ocr: bool = False
 
 
 @dataclass(frozen=True)
@@ -156,6 +165,8 @@ class Citation:
             "title": p.title,
             "source": p.source,
             "page": p.page,
+            "page_label": p.page_label,
+            "ocr": p.ocr,
             "section": p.section,
             "date": p.date,
             "text": p.text,
@@ -216,6 +227,7 @@ class Answer:
                     "title": p.title,
                     "date": p.date,
                     "page": p.page,
+                    "page_label": p.page_label,
                     "section": p.section,
                     "text": p.text,
                     "score": round(p.score, 4),

@@ -26,7 +26,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def location(passage: Passage) -> str:
     parts = [passage.date or "undated"]
     if passage.page is not None:
-        parts.append(f"page {passage.page}")
+        label = passage.page_label
+        parts.append(f"page {passage.page}" + (f" (printed {label})" if label and label != str(passage.page) else ""))
+    if passage.ocr:
+        parts.append("OCR")
     if passage.section:
         parts.append(f"section \u201c{passage.section}\u201d")
     return ", ".join(parts)

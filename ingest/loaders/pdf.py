@@ -1,50 +1,87 @@
-"""PDF: text per page with page numbers kept; title and date from the document's metadata."""
+"""PDF: layout-aware text per page (pypdfium2), page numbers and printed labels kept, OCR where needed.
+
+Each page's characters become segments (footnote markers dropped), page furniture goes, tables
+become quotable rows (each table its own block), and prose is read column by column.
+"""
 
 from __future__ import annotations
 
-import io
 import re
 
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+import pypdfium2 as pdfium
 
+from ingest.loaders import ocr
 from ingest.loaders.common import Parsed, clean_text, normalize_date
+from ingest.loaders.pdf_furniture import PageText, strip_furniture
+from ingest.loaders.pdf_layout import page_chars, segments
+from ingest.loaders.pdf_order import items, reading_order
+from ingest.loaders.pdf_tables import find_tables
 from rag.errors import LoadError
 from rag.types import Block
 
+ENCRYPTED = "the PDF is encrypted (password-protected); save an unprotected copy"
+
 
 def load_pdf(data: bytes) -> Parsed:
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise LoadError("the PDF is encrypted (password-protected); save an unprotected copy")
-        pages = reader.pages
-        count = len(pages)
-    except LoadError:
-        raise
-    except (PdfReadError, ValueError, KeyError, OSError, TypeError, AttributeError) as exc:
-        raise LoadError(f"the PDF is damaged and cannot be read ({exc})") from exc
-    except Exception as exc:  # pypdf raises plain exceptions for some damage, and for AES without cryptography
-        if "crypt" in str(exc).lower():
-            raise LoadError("the PDF is encrypted (password-protected); save an unprotected copy") from exc
-        raise LoadError(f"the PDF is damaged and cannot be read ({exc})") from exc
+    pdf = _open(data)
+    count = len(pdf)
     if count == 0:
         raise LoadError("the PDF has no pages")
+    can_ocr = ocr.available()
     parsed = Parsed(
         empty_reason=(
-            f"the PDF's {count} page(s) have no text layer (scanned images?); it needs OCR, which ClusterQA does not do"
+            f"the PDF's {count} page(s) have no text layer (scanned images?); it needs OCR:"
+            " install Tesseract (Debian: apt-get install tesseract-ocr) and index it again"
         )
     )
-    meta = _metadata(reader)
-    parsed.title = meta[0]
-    parsed.date = meta[1]
-    for number, page in enumerate(pages, start=1):
+    parsed.title, parsed.date = _metadata(pdf)
+    pages: list[PageText] = []
+    scanned: dict[int, str] = {}
+    for index in range(count):
         try:
-            text = page.extract_text() or ""
-        except Exception as exc:  # one bad page must not hide the others
-            raise LoadError(f"page {number} of the PDF cannot be read ({exc})") from exc
-        parsed.blocks.append(Block(text=join_wrapped_lines(clean_text(text)), page=number))
+            page = pdf[index]
+            found = segments(page_chars(page))
+            if not found and can_ocr:
+                scanned[index] = ocr.ocr_page(page)
+            pages.append(PageText(found, page.get_height()))
+        except pdfium.PdfiumError as exc:  # one bad page must not hide the others
+            raise LoadError(f"page {index + 1} of the PDF cannot be read ({exc})") from exc
+    labels = strip_furniture(pages)
+    for number, (page, label) in enumerate(zip(pages, labels, strict=True), start=1):
+        if number - 1 in scanned:
+            text = join_wrapped_lines(clean_text(scanned[number - 1]))
+            parsed.blocks.append(Block(text=text, page=number, label=label, ocr=True))
+            continue
+        parsed.blocks += _page_blocks(page, number, label)
     return parsed
+
+
+def _open(data: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise LoadError(ENCRYPTED) from exc
+        raise LoadError(f"the PDF is damaged and cannot be read ({exc})") from exc
+
+
+def _page_blocks(page: PageText, number: int, label: str | None) -> list[Block]:
+    """Prose runs and tables of one page, in reading order; each table is a block of its own."""
+    tables = find_tables(page.segments)
+    blocks: list[Block] = []
+    prose: list[str] = []
+    for item in reading_order(items(page.segments, tables)):
+        if item.segment is not None:
+            prose.append(item.segment.text)
+            continue
+        if prose:
+            blocks.append(Block(text=join_wrapped_lines(clean_text("\n".join(prose))), page=number, label=label))
+            prose = []
+        if item.table is not None:
+            blocks.append(Block(text="\n".join(item.table.rows), page=number, label=label))
+    if prose:
+        blocks.append(Block(text=join_wrapped_lines(clean_text("\n".join(prose))), page=number, label=label))
+    return blocks
 
 
 _FIGURE = re.compile(r"(?<![\w.])\d[\d.,]*")
@@ -87,17 +124,10 @@ def join_wrapped_lines(text: str) -> str:
     return "\n".join(out)
 
 
-def _metadata(reader: PdfReader) -> tuple[str | None, str | None]:
+def _metadata(pdf: pdfium.PdfDocument) -> tuple[str | None, str | None]:
     try:
-        info = reader.metadata
-    except Exception:  # noqa: BLE001 - damaged metadata only costs us the title and date
+        info = pdf.get_metadata_dict()
+    except pdfium.PdfiumError:  # damaged metadata only costs us the title and date
         return None, None
-    if info is None:
-        return None, None
-    title = (info.title or "").strip() or None
-    try:
-        created = info.creation_date
-    except Exception:  # noqa: BLE001 - an unparseable date string
-        created = None
-    date = normalize_date(created) or normalize_date(info.get("/CreationDate"))
-    return title, date
+    title = (info.get("Title") or "").strip() or None
+    return title, normalize_date(info.get("CreationDate"))

@@ -29,6 +29,8 @@ class Key:
     CHAR_START = "char_start"
     CHAR_END = "char_end"
     PAGE = "page"
+    PAGE_LABEL = "page_label"
+    OCR = "ocr"
     SECTION = "section"
     TITLE = "title"
     SOURCE = "source"
@@ -106,6 +108,10 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
     }
     if chunk.page is not None:
         meta[Key.PAGE] = chunk.page
+    if chunk.page_label:
+        meta[Key.PAGE_LABEL] = chunk.page_label
+    if chunk.ocr:
+        meta[Key.OCR] = 1
     if chunk.section:
         meta[Key.SECTION] = chunk.section
     for key, value in chunk.metadata.items():
@@ -133,6 +139,8 @@ def to_passage(chunk_id: str, text: str, meta: dict[str, Any], dense: float | No
         score=0.0,
         dense=dense,
         chunk_index=int(meta.get(Key.CHUNK_INDEX, 0)),
+        page_label=meta.get(Key.PAGE_LABEL) or None,
+        ocr=bool(meta.get(Key.OCR)),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from ingest.loaders import ocr
 from ingest.loaders.common import Parsed, clean_text, normalize_date
@@ -30,26 +31,26 @@ def load_pdf(data: bytes) -> Parsed:
     can_ocr = ocr.available()
     parsed = Parsed(
         empty_reason=(
-            f"the PDF's {count} page(s) have no text layer (scanned images?); it needs OCR:"
+            f"the PDF's {count} page(s) have no text layer and OCR (Tesseract) found no text in them"
+            if can_ocr
+            else f"the PDF's {count} page(s) have no text layer (scanned images?); it needs OCR:"
             " install Tesseract (Debian: apt-get install tesseract-ocr) and index it again"
         )
     )
     parsed.title, parsed.date = _metadata(pdf)
     pages: list[PageText] = []
-    scanned: dict[int, str] = {}
     for index in range(count):
         try:
             page = pdf[index]
-            found = segments(page_chars(page))
-            if not found and can_ocr:
-                scanned[index] = ocr.ocr_page(page)
-            pages.append(PageText(found, page.get_height()))
+            pages.append(PageText(segments(page_chars(page)), page.get_height()))
         except pdfium.PdfiumError as exc:  # one bad page must not hide the others
             raise LoadError(f"page {index + 1} of the PDF cannot be read ({exc})") from exc
     labels = strip_furniture(pages)
     for number, (page, label) in enumerate(zip(pages, labels, strict=True), start=1):
-        if number - 1 in scanned:
-            text = join_wrapped_lines(clean_text(scanned[number - 1]))
+        # A page with nothing but furniture is a scan (or blank): read it by OCR where Tesseract is installed.
+        if not page.segments and can_ocr:
+            lines = ocr.ocr_page(pdf[number - 1]).splitlines()
+            text = join_wrapped_lines(clean_text("\n".join(x for x in lines if x.strip() not in page.furniture)))
             parsed.blocks.append(Block(text=text, page=number, label=label, ocr=True))
             continue
         parsed.blocks += _page_blocks(page, number, label)
@@ -60,8 +61,12 @@ def _open(data: bytes) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
+        code = getattr(exc, "err_code", None)
+        if code == pdfium_c.FPDF_ERR_PASSWORD and b"/Encrypt" in data:
             raise LoadError(ENCRYPTED) from exc
+        # PDFium refuses an empty page tree without an error of its own (its last error code is stale).
+        if code in (pdfium_c.FPDF_ERR_SUCCESS, pdfium_c.FPDF_ERR_PASSWORD):
+            raise LoadError("the PDF has no pages (or its page tree is damaged)") from exc
         raise LoadError(f"the PDF is damaged and cannot be read ({exc})") from exc
 
 

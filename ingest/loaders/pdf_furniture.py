@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ingest.loaders.pdf_layout import Segment
 
@@ -20,10 +20,11 @@ _NUMBER = re.compile(r"(?<![\d.,])\d{1,4}(?![\d.,])")
 
 @dataclass
 class PageText:
-    """A page's segments and height (points)."""
+    """A page's segments, height (points), and the furniture lines taken out of it."""
 
     segments: list[Segment]
     height: float
+    furniture: list[str] = field(default_factory=list)
 
 
 def _in_margin(seg: Segment, height: float) -> bool:
@@ -35,33 +36,29 @@ def _key(text: str) -> str:
 
 
 def strip_furniture(pages: list[PageText]) -> list[str | None]:
-    """Remove furniture from each page's segments in place; return each page's printed label (or None)."""
+    """Move furniture out of each page's segments (into `furniture`); return each page's printed label."""
     recurring = Counter(
         key for page in pages for key in {_key(s.text) for s in page.segments if _in_margin(s, page.height)}
     )
     threshold = max(3, int(0.1 * len(pages)))
-    numbers: list[int | None] = []
+    candidates: list[list[int]] = []
     for page in pages:
         kept: list[Segment] = []
-        found: int | None = None
+        found: list[int] = []
         for seg in page.segments:
-            if not _in_margin(seg, page.height):
-                kept.append(seg)
-                continue
             bare = _PAGE_NUMBER.match(seg.text.strip())
-            if bare is None and recurring[_key(seg.text)] < threshold:
+            if not _in_margin(seg, page.height) or (bare is None and recurring[_key(seg.text)] < threshold):
                 kept.append(seg)
                 continue
-            digits = [bare.group(2)] if bare else _NUMBER.findall(seg.text)
-            if found is None and len(digits) == 1:
-                found = int(digits[0])
+            page.furniture.append(seg.text)
+            found += [int(bare.group(2))] if bare else [int(n) for n in _NUMBER.findall(seg.text)]
         page.segments[:] = kept
-        numbers.append(found)
-    return _labels(numbers)
+        candidates.append(found)
+    return _labels(candidates)
 
 
-def _labels(numbers: list[int | None]) -> list[str | None]:
-    """Printed numbers whose offset from the page index recurs on at least three pages; others dropped."""
-    offsets = Counter(n - index for index, n in enumerate(numbers, start=1) if n is not None)
+def _labels(candidates: list[list[int]]) -> list[str | None]:
+    """Per page, the furniture number whose offset from the page index recurs on three pages or more."""
+    offsets = Counter(offset for i, found in enumerate(candidates, 1) for offset in {n - i for n in found})
     common = {offset for offset, count in offsets.items() if count >= 3}
-    return [str(n) if n is not None and n - index in common else None for index, n in enumerate(numbers, start=1)]
+    return [next((str(n) for n in found if n - i in common), None) for i, found in enumerate(candidates, 1)]

@@ -196,7 +196,7 @@ REFUSED = {
     "zero-pages.pdf": "the PDF has no pages",
     "corrupt.pdf": "the PDF is damaged and cannot be read",
     "encrypted.pdf": "the PDF is encrypted (password-protected)",
-    "scanned.pdf": "no text layer (scanned images?); it needs OCR, which ClusterQA does not do",
+    "scanned.pdf": "have no text layer",
     "bomb.docx": "refused as a possible zip bomb",
     "not-a-zip.docx": "not a DOCX: the content is not a Word (ZIP) file",
     "truncated.docx": "the DOCX is damaged: it is not a readable ZIP archive",

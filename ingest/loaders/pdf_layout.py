@@ -6,6 +6,7 @@ with no gap wider than about a character height: a column's line, or one cell of
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from statistics import median
@@ -14,8 +15,9 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 # Superscript runs that are footnote markers ("Scope 2" + "2", "9,218" + "3", "Total*"), not exponents.
-_MARKER = re.compile(r"^[\d,*\u2020\u2021\u00a7\u00b6()]+$")
+_MARKER = re.compile(r"^([\d,*\u2020\u2021\u00a7\u00b6()]+|\(?[ivx]{1,4}\)?|[a-z])$")
 _EXPONENT = {"2": "\u00b2", "3": "\u00b3"}
+_ROTATED = 0.05  # radians
 _SPACES = {" ", "\t", "\u00a0", "\r", "\n", "\x02", "\ufffe", ""}
 
 
@@ -61,6 +63,9 @@ def page_chars(page: pdfium.PdfPage) -> list[Char]:
         text = chr(code) if 0 < code < 0x110000 else ""
         if text in _SPACES or not text.isprintable():
             chars.append(Char(" ", 0, 0, 0, 0))
+            continue
+        if _ROTATED < pdfium_c.FPDFText_GetCharAngle(textpage, index) < 2 * math.pi - _ROTATED:
+            chars.append(Char(" ", 0, 0, 0, 0))  # rotated text (watermarks, axis titles) is not part of a line
             continue
         left, bottom, right, up = textpage.get_charbox(index, loose=True)
         chars.append(Char(text, left, right, top - up, top - bottom))

@@ -35,6 +35,8 @@ def test_ask_json_has_the_documented_shape(env: dict[str, str]) -> None:
         "title",
         "source",
         "page",
+        "page_label",
+        "ocr",
         "section",
         "date",
         "text",

@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check torch==2.13.0
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	# The ONNX export of the packaged model, made once per machine and weights (cached, see README).
-	$(PY) -m rag.index.onnx
+	$(PY) -m rag.index.embedder
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -10,13 +10,13 @@ from typing import Any
 from rag.answering.extractive import ABSTAIN_TEXT, answer_extractive
 from rag.answering.generate import build_messages, client, stream_text, verify
 from rag.answering.question import analyse
-from rag.answering.retrieve import Mode, retrieve
+from rag.answering.retrieve import retrieve
 from rag.config import AppConfig
 from rag.errors import LLMError
 from rag.index.embedder import Embedder
 from rag.index.excerpt import excerpt
 from rag.index.store import Store
-from rag.types import Answer, Excerpt, Filters, Passage
+from rag.types import Answer, Excerpt, Filters, Mode, Passage
 
 NEAREST = 3
 

@@ -165,3 +165,11 @@ class Embedder:
     def encode_query(self, text: str) -> Vectors:
         vector: Vectors = self.encode([text])[0]
         return vector
+
+
+if __name__ == "__main__":  # `python -m rag.index.embedder`: make the ONNX export now (the Makefile's install does)
+    from rag.config import AppConfig
+    from rag.index.onnx import prepare
+
+    force_offline()
+    print(prepare(model_dir(), AppConfig().model_cache_dir))

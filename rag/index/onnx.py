@@ -115,10 +115,3 @@ class OnnxEncoder:
             vectors[rows] = self.session.run(None, feed)[0]
         return vectors
 
-
-if __name__ == "__main__":  # `python -m rag.index.onnx`: make the export now (Makefile's install does)
-    from rag.config import AppConfig
-    from rag.index.embedder import force_offline, model_dir
-
-    force_offline()
-    print(prepare(model_dir(), AppConfig().model_cache_dir))

@@ -1,7 +1,7 @@
 """Export the packaged MiniLM weights to an ONNX graph, parity-checked against torch before it is kept.
 
 Needs torch, transformers, onnx and onnxruntime's transformer optimizer; only `rag.index.onnx.prepare` (first
-use of the ONNX backend, or `python -m rag.index.onnx` at install time) imports this module.
+use of the ONNX backend, or `python -m rag.index.embedder` at install time) imports this module.
 """
 
 from __future__ import annotations

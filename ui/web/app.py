@@ -7,8 +7,8 @@ from typing import Any
 import gradio as gr
 
 from ingest.loaders import LOADERS
-from rag.answering.retrieve import MODES
 from rag.app import AppContext
+from rag.types import MODES
 from ui.web import evaluation
 from ui.web import format as fmt
 from ui.web.handlers import Handlers

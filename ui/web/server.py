@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from rag.answering.assistant import WARM_UP_QUESTION
 from rag.app import AppContext
 from rag.config import AppConfig
 from rag.errors import ClusterQAError, ConfigError
@@ -69,8 +70,9 @@ def serve(
 ) -> None:
     """Start the web UI and block; without `auth`, the logins of setting CLUSTERQA_AUTH (if any) apply.
 
-    It says it is ready only once warm: model loaded, index and BM25 open, one question answered, so the
-    first question is as fast as any other. The warm-up runs while gradio loads.
+    It says it is ready only once warm: model loaded, index and BM25 open, one question answered, then one
+    through its own `/ask` endpoint (gradio's first event costs about half a second), so the first question
+    is as fast as any other. The model and index warm up while gradio loads.
     """
     started = time.perf_counter()
     problems: list[str] = []
@@ -85,6 +87,8 @@ def serve(
     demo = create_app(ctx)
     demo.launch(**launch_options(ctx.config, host, port, auth), prevent_thread_lock=True)
     warming.join()
+    if not problems:
+        warm_up_endpoint(demo.local_url or f"http://127.0.0.1:{port}/", auth, problems)
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
     seconds = time.perf_counter() - started
@@ -98,6 +102,15 @@ def warm_up(ctx: AppContext, problems: list[str]) -> None:
         ctx.assistant.warm_up()
     except ClusterQAError as exc:
         problems.append(f"not warmed up: {exc}")
+
+
+def warm_up_endpoint(url: str, auth: list[tuple[str, str]] | None, problems: list[str]) -> None:
+    from gradio_client import Client
+
+    try:
+        Client(url, auth=auth[0] if auth else None, verbose=False).predict(WARM_UP_QUESTION, api_name="/ask")
+    except Exception as exc:  # whatever gradio_client raises: questions will show the problem
+        problems.append(f"the ask endpoint did not answer ({type(exc).__name__}: {exc})")
 
 
 def is_loopback(host: str) -> bool:

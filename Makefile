@@ -38,6 +38,7 @@ bench: install
 	$(PY) bench/bench_query.py
 	$(PY) bench/bench_query_scale.py --repeats 3
 	$(PY) bench/bench_serve.py --repeats 3
+	$(PY) bench/bench_first_answer.py --repeats 7
 
 clean:
 	rm -rf $(VENV) .clusterqa

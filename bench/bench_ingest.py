@@ -5,8 +5,11 @@ Run: .venv/bin/python bench/bench_ingest.py [--corpus corpus | --generate 2000] 
 
 The corpus (corpus/, or --generate N: about N chunks from bench/corpus_gen.py, 20 per document)
 is copied to a temporary folder. Each repeat, side by side in one process with the models loaded:
-  full     `run_ingest` of the corpus into a new, empty index (load, chunk, embed, write, BM25)
-  floor    SentenceTransformer.encode of the same chunk texts (its default batch size)
+  full     `run_ingest` of the corpus into a new, empty index (load, chunk, embed, write, BM25), with the
+           default embedder (ONNX Runtime, batch size 8)
+  floor    SentenceTransformer.encode of the same chunk texts (its default batch size, 32)
+  st 8     SentenceTransformer.encode at batch size 8 (the torch backend's setting)
+  onnx     the ONNX encoder alone on the same texts (batch size 8)
   llama    with --llama-index: SimpleDirectoryReader + VectorStoreIndex.from_documents into a new
            Chroma collection, HuggingFaceEmbedding on the same local model, its default batch
            size; once with llama-index's default splitter (1024 tokens) and once with our chunk
@@ -16,7 +19,7 @@ is copied to a temporary folder. Each repeat, side by side in one process with t
 Each phase is timed in wall seconds and in CPU seconds of this process (all its threads): on a
 machine shared with other jobs the CPU ratios are the steadier ones. Prints medians with min-max
 and the ratios; figures go to BENCHMARKS.md.
-With --batch-sweep it also times the encoder at several batch sizes on the same texts.
+With --batch-sweep it also times both encoders at several batch sizes on the same texts.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from bench.corpus_gen import generate  # noqa: E402
 from ingest.indexer import run_ingest  # noqa: E402
 from rag.app import build_context  # noqa: E402
 from rag.config import AppConfig  # noqa: E402
-from rag.index.embedder import Embedder, force_offline  # noqa: E402
+from rag.index.embedder import Embedder, force_offline, load_sentence_transformer  # noqa: E402
 
 PER_DOCUMENT = 20
 T = TypeVar("T")
@@ -108,6 +111,8 @@ def main() -> None:
     force_offline()
     embedder = Embedder()
     embedder.encode(["warm up the model and its kernels"])
+    reference = load_sentence_transformer()
+    reference.encode(["warm up the model and its kernels"])
     llama = LlamaIndexPath() if args.llama_index else None
     runs: dict[str, list[float]] = {}
     chunks = documents = 0
@@ -122,7 +127,9 @@ def main() -> None:
             assert not report.failed, report.failed
             chunks, documents = report.chunks, report.added
             texts = [p.text for p in ctx.store.passages()]
-            timed(runs, "floor", partial(embedder.model.encode, texts, normalize_embeddings=True))
+            timed(runs, "floor", partial(reference.encode, texts, normalize_embeddings=True))
+            timed(runs, "st 8", partial(reference.encode, texts, batch_size=8, normalize_embeddings=True))
+            timed(runs, "onnx", partial(embedder.encode, texts))
             if llama is not None:
                 for label, size in (("llama default", None), ("llama 200", 200)):
                     count = timed(runs, label, partial(llama.run, corpus, tmp / f"llama-{repeat}-{size}", size))
@@ -137,7 +144,7 @@ def main() -> None:
             print(f"repeat {repeat + 1}: " + ", ".join(f"{k} {v[-1]:.2f}" for k, v in runs.items()), flush=True)
         print_results(args, runs, chunks, documents)
         if args.batch_sweep:
-            sweep(embedder, texts, args.repeats)
+            sweep(embedder, reference, texts, args.repeats)
 
 
 def print_results(args: argparse.Namespace, runs: dict[str, list[float]], chunks: int, documents: int) -> None:
@@ -153,6 +160,11 @@ def print_results(args: argparse.Namespace, runs: dict[str, list[float]], chunks
     print(f"raw encode (floor), chunks/s:    {spread(floor, 1)}")
     print(f"ratio ingest/floor:              {spread(per_repeat('floor', 'full'), 2)}")
     print(f"ratio ingest/floor, CPU time:    {spread(per_repeat('floor cpu', 'full cpu'), 2)}")
+    print(f"ONNX encode, batch 8, chunks/s:  {spread([chunks / s for s in runs['onnx']], 1)}")
+    print(f"ST encode, batch 8, chunks/s:    {spread([chunks / s for s in runs['st 8']], 1)}")
+    print(f"ratio ONNX/ST encode, batch 32:  {spread(per_repeat('floor', 'onnx'), 2)}")
+    print(f"ratio ONNX/ST encode, batch 8:   {spread(per_repeat('st 8', 'onnx'), 2)}")
+    print(f"ratio ONNX/ST batch 8, CPU time: {spread(per_repeat('st 8 cpu', 'onnx cpu'), 2)}")
     for label in ("llama default", "llama 200"):
         if label in runs:
             print(f"{label + ' splitter, chunks:':33}{statistics.median(runs[label + ' chunks']):.0f}")
@@ -166,16 +178,20 @@ def print_results(args: argparse.Namespace, runs: dict[str, list[float]], chunks
     print(f"one changed / full ingest:       {spread([100 * r for r in per_repeat('changed', 'full')], 2)} %")
 
 
-def sweep(embedder: Embedder, texts: list[str], repeats: int) -> None:
+def sweep(embedder: Embedder, reference: Any, texts: list[str], repeats: int) -> None:
     sizes = (4, 8, 16, 32, 64, 128)
-    rates: dict[int, list[float]] = {size: [] for size in sizes}
+    rates: dict[tuple[str, int], list[float]] = {}
     for _ in range(repeats):
-        for size in sizes:  # interleaved, so drift in machine load hits every size alike
-            started = time.perf_counter()
-            embedder.model.encode(texts, batch_size=size, normalize_embeddings=True)
-            rates[size].append(len(texts) / (time.perf_counter() - started))
+        for size in sizes:  # interleaved, so drift in machine load hits every size and encoder alike
+            for name in ("onnx", "st"):
+                started = time.perf_counter()
+                if name == "onnx":
+                    embedder.encoder.encode(texts, size)
+                else:
+                    reference.encode(texts, batch_size=size, normalize_embeddings=True)
+                rates.setdefault((name, size), []).append(len(texts) / (time.perf_counter() - started))
     for size in sizes:
-        print(f"encode batch {size:3}, chunks/s:   {spread(rates[size])}")
+        print(f"batch {size:3}, chunks/s: ONNX {spread(rates['onnx', size], 1)}, ST {spread(rates['st', size], 1)}")
 
 
 if __name__ == "__main__":

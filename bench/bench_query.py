@@ -1,6 +1,6 @@
 """Query latency of `Assistant.answer` (extractive) against its floor, on the shipped corpus.
 
-Run: .venv/bin/python bench/bench_query.py [--corpus corpus] [--repeats 5]
+Run: .venv/bin/python bench/bench_query.py [--corpus corpus] [--repeats 5] [--backend onnx|torch]
 
 Floor: one query embedding plus one Chroma query (k passages), per question, side by side in the
 same process over the questions of tests/data/testset.jsonl. Prints median and p95 of each and
@@ -53,17 +53,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=Path("corpus"))
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--backend", choices=["onnx", "torch"], default="onnx", help="the embedder's backend")
     args = parser.parse_args()
     force_offline()
     questions = [q.question for q in load_testset(Path("tests/data/testset.jsonl"))]
     with tempfile.TemporaryDirectory() as tmp:
-        ctx = build_context(AppConfig(corpus_dir=args.corpus, index_dir=Path(tmp)), Embedder())
+        ctx = build_context(AppConfig(corpus_dir=args.corpus, index_dir=Path(tmp)), Embedder(backend=args.backend))
         run_ingest(ctx.config, ctx.store, ctx.embedder)
         assistant = ctx.assistant
         assistant.answer(questions[0])  # warm: model, collections, BM25
         collection = ctx.store.client.get_collection(ctx.config.collection)  # the floor's handle, looked up once
         answers, floors, ratios = time_questions(assistant, collection, questions, args.repeats)
-    print(f"{len(questions)} questions x {args.repeats} repeats, {ctx.store.count()} chunks")
+    print(f"{len(questions)} questions x {args.repeats} repeats, {ctx.store.count()} chunks, {args.backend}")
     print(f"answer ms: median {percentile(answers, 50):.1f}, p95 {percentile(answers, 95):.1f}")
     print(f"floor ms:  median {percentile(floors, 50):.1f}, p95 {percentile(floors, 95):.1f}")
     print(f"median ratio answer/floor: {statistics.median(ratios):.2f} (min {min(ratios):.2f}, max {max(ratios):.2f})")

@@ -1,6 +1,7 @@
 """Query latency of `Assistant.answer` (extractive) against its floor at 1k, 10k and 100k chunks.
 
 Run: .venv/bin/python bench/bench_query_scale.py [--sizes 1000 10000 100000] [--repeats 3]
+                                                  [--backend onnx|torch]
                                                   [--workdir /tmp/clusterqa-bench]
 
 The indexes are generated corpora built once in the work folder (see bench/stores.py: the smallest
@@ -34,13 +35,14 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/clusterqa-bench"))
+    parser.add_argument("--backend", choices=["onnx", "torch"], default="onnx", help="the embedder's backend")
     args = parser.parse_args()
     force_offline()
-    embedder = Embedder()
+    embedder = Embedder(backend=args.backend)
     stores.ensure(args.workdir, args.sizes, embedder)
     questions = [q.question for q in load_testset(Path("tests/data/testset.jsonl"))]
     embedder.encode(["warm up the model and its kernels"])
-    print(f"{len(questions)} questions x {args.repeats} repeats per size")
+    print(f"{len(questions)} questions x {args.repeats} repeats per size, {args.backend}")
     print("| chunks | first answer ms | answer median ms | answer p95 ms | floor median ms | floor p95 ms | ratio |")
     for size in args.sizes:
         ctx = stores.open_store(args.workdir, size, embedder)

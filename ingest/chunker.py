@@ -74,8 +74,7 @@ def _pack(units: Sequence[_Unit], limit: int, overlap: int) -> list[tuple[int, i
 
 def _split_long(text: str, start: int, end: int, embedder: Embedder, limit: int) -> list[_Unit]:
     """Cut an over-long sentence into pieces of at most limit tokens, at word boundaries."""
-    encoding = embedder.tokenizer(text[start:end], add_special_tokens=False, return_offsets_mapping=True)
-    offsets: list[tuple[int, int]] = encoding["offset_mapping"]
+    offsets = embedder.token_offsets(text[start:end])
     units: list[_Unit] = []
     first = 0
     while first < len(offsets):

@@ -23,6 +23,6 @@ def build_context(config: AppConfig, embedder: Embedder | None = None) -> AppCon
 
     Cheap: the model and the Chroma client load on first use.
     """
-    embedder = embedder or Embedder(config.model, config.embed_batch_size)
+    embedder = embedder or Embedder(config.model, config.embed_batch_size, config.embed_backend, config.model_cache_dir)
     store = Store(config, embedder)
     return AppContext(config, embedder, store, Assistant(config, embedder, store))

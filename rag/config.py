@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import (
@@ -31,6 +32,12 @@ class AppConfig(BaseSettings):
     chroma_tenant: str = "default_tenant"
     chroma_database: str = "default_database"
     model: str = Field("all-MiniLM-L6-v2", description="Embedding model name.")
+    embed_backend: Literal["onnx", "torch"] = Field(
+        "onnx", description="onnx: ONNX Runtime export of the model (fast start); torch: sentence-transformers."
+    )
+    model_cache_dir: Path | None = Field(
+        None, description="Where the ONNX export is cached; default $XDG_CACHE_HOME/clusterqa or ~/.cache/clusterqa."
+    )
     embed_batch_size: int = Field(8, ge=1, le=4096, description="Measured fastest on CPU (BENCHMARKS.md).")
     chunk_tokens: int = Field(200, ge=32, description="Max tokens of text per chunk.")
     chunk_overlap_tokens: int = Field(32, ge=0)

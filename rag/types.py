@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 BLOCK_SEPARATOR = "\n\n"
 AnswerMode = Literal["extractive", "llm"]
+Mode = Literal["hybrid", "dense", "bm25"]  # retrieval
+MODES: tuple[Mode, ...] = get_args(Mode)
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
-from rag.answering.assistant import Assistant
-from rag.answering.retrieve import make_filters
-from rag.app import AppContext
 from rag.errors import ClusterQAError
-from rag.types import Answer, Filters, Passage
+
+if TYPE_CHECKING:
+    from rag.answering.assistant import Assistant
+    from rag.app import AppContext
+    from rag.types import Answer, Filters, Passage
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,6 +58,8 @@ def render(answer: Answer) -> str:
 def run(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.k is not None and not 1 <= args.k <= 50:
         raise SystemExit("clusterqa ask: error: --k must be between 1 and 50")
+    from rag.answering.retrieve import make_filters
+
     assistant = ctx.assistant
     filters = make_filters(args.since, args.until, args.formats, args.docs)
     if args.question is not None:

@@ -8,18 +8,21 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from rag.app import AppContext, build_context
 from rag.config import AppConfig
 from rag.errors import ClusterQAError, IndexBusyError
-from rag.types import IngestReport
 from ui.ask import add_arguments as add_ask_arguments
 from ui.ask import run as run_ask
 from ui.evaluate_cli import add_arguments as add_eval_arguments
 from ui.evaluate_cli import run as run_eval
 from ui.progress import progress_callback
+
+if TYPE_CHECKING:
+    from rag.app import AppContext
+    from rag.types import IngestReport
 
 EXIT_OK, EXIT_FAILED_FILES, EXIT_ERROR = 0, 1, 2
 # Another ingest holds the index: nothing was done, try again later (scripts and cron jobs can tell).
@@ -133,7 +136,10 @@ def _one_line(exc: BaseException) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Each command imports what it uses when it runs: `--help` and `sources` load no model, `ask` no torch."""
     args = _parser().parse_args(argv)
+    from rag.app import build_context
+
     try:
         overrides = {"corpus_dir": args.corpus} if getattr(args, "corpus", None) else {}
         config = AppConfig(**overrides)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rag.answering.retrieve import MODES
-from rag.app import AppContext
-from rag.eval.evaluate import EvalRun, run_evaluation, summary_metrics
+from rag.types import MODES
 from ui.progress import progress_callback
+
+if TYPE_CHECKING:
+    from rag.app import AppContext
+    from rag.eval.evaluate import EvalRun
 
 EXIT_OK, EXIT_BELOW_THRESHOLD = 0, 1
 
@@ -32,6 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def evaluate_for(ctx: AppContext, args: argparse.Namespace, progress_bar: bool) -> EvalRun:
+    from rag.eval.evaluate import run_evaluation
+
     update = progress_callback(progress_bar)
     return run_evaluation(
         ctx.assistant,
@@ -46,6 +51,8 @@ def evaluate_for(ctx: AppContext, args: argparse.Namespace, progress_bar: bool) 
 
 
 def print_run(run: EvalRun, as_json: bool) -> None:
+    from rag.eval.evaluate import summary_metrics
+
     summary = run.result["summary"]
     if as_json:
         print(

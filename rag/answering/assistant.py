@@ -10,15 +10,16 @@ from typing import Any
 from rag.answering.extractive import ABSTAIN_TEXT, answer_extractive
 from rag.answering.generate import build_messages, client, stream_text, verify
 from rag.answering.question import analyse
-from rag.answering.retrieve import Mode, retrieve
+from rag.answering.retrieve import retrieve
 from rag.config import AppConfig
 from rag.errors import LLMError
 from rag.index.embedder import Embedder
 from rag.index.excerpt import excerpt
 from rag.index.store import Store
-from rag.types import Answer, Excerpt, Filters, Passage
+from rag.types import Answer, Excerpt, Filters, Mode, Passage
 
 NEAREST = 3
+WARM_UP_QUESTION = "How many member clusters does the initiative have?"
 
 
 class Assistant:
@@ -54,6 +55,26 @@ class Assistant:
     ) -> Iterator[Answer]:
         """Yield partial answers while an LLM streams; the last one is final and verified."""
         started = time.perf_counter()
+        extractive = self._extractive(question, history, filters, k, retrieval)
+        passages, timings = extractive.retrieved[: k or self.config.k], extractive.timings_ms
+        if self.config.llm_enabled and passages:
+            yield from self._generate(history or [], passages, extractive, timings, started)
+        else:
+            timings["total_ms"] = (time.perf_counter() - started) * 1000
+            yield extractive
+
+    def warm_up(self) -> None:
+        """Load the model, open the store, read BM25 and answer one question (no LLM): the next costs no more."""
+        self._extractive(WARM_UP_QUESTION, None, None, None, "hybrid")
+
+    def _extractive(
+        self,
+        question: str,
+        history: Sequence[dict[str, str]] | None,
+        filters: Filters | None,
+        k: int | None,
+        retrieval: Mode,
+    ) -> Answer:
         parsed = analyse(question, history)
         # One read of the generation per question: retrieval and the answerer share this BM25 index.
         lexical = self.store.lexical()
@@ -68,7 +89,7 @@ class Assistant:
         extracted = answer_extractive(parsed, pool, lexical)
         timings["answer_ms"] = (time.perf_counter() - begun) * 1000
         abstained = extracted.abstained or not passages
-        extractive = Answer(
+        return Answer(
             question=question,
             text=ABSTAIN_TEXT if abstained else extracted.text,
             citations=extracted.citations,
@@ -78,11 +99,6 @@ class Assistant:
             nearest=passages[:NEAREST] if abstained else [],
             retrieved=pool,
         )
-        if self.config.llm_enabled and passages:
-            yield from self._generate(history or [], passages, extractive, timings, started)
-        else:
-            timings["total_ms"] = (time.perf_counter() - started) * 1000
-            yield extractive
 
     def _generate(
         self,

@@ -7,7 +7,6 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Literal, get_args
 
 from rag.answering.question import Question
 from rag.errors import QueryError
@@ -15,12 +14,10 @@ from rag.index.embedder import Embedder
 from rag.index.lexical import LexicalIndex
 from rag.index.store import Store
 from rag.index.tokenize import terms
-from rag.types import Filters, Passage
+from rag.types import MODES, Filters, Mode, Passage
 
 RRF_K = 60
 DUPLICATE_JACCARD = 0.6
-Mode = Literal["hybrid", "dense", "bm25"]
-MODES: tuple[Mode, ...] = get_args(Mode)
 FORMATS = ("markdown", "text", "html", "pdf", "docx")
 
 

@@ -15,12 +15,11 @@ from typing import Any
 import numpy as np
 
 from rag.answering.assistant import Assistant
-from rag.answering.retrieve import Mode
 from rag.answering.verify import MARKER, SUPPORTED, claims, support_scores
 from rag.errors import ConfigError
 from rag.eval.metrics import hit_at_k, key_fact_recall, mrr_at_k, ndcg_at_k, percentile, recall_at_k, token_f1
 from rag.eval.testset import TestQuestion, TestsetError, load_testset
-from rag.types import Answer
+from rag.types import Answer, Mode
 
 RETRIEVAL_DEPTH = 10  # passages retrieved per question, so nDCG@10 has ten ranks to look at
 MIN_KEY_FACTS = 0.5  # share of key facts an answer needs to pass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ingest.chunker import chunk_document
-from rag.index.embedder import Embedder
+from rag.index.embedder import Embedder, model_window
 from rag.types import Block, Document
 
 SENTENCE = "The Basque Net-Zero Industrial Supercluster works with partners on hydrogen and steel. "
@@ -19,8 +19,8 @@ def test_chunks_fit_the_window_and_spans_point_into_the_text(embedder: Embedder)
     assert len(chunks) > 4
     counts = embedder.count_tokens([c.text for c in chunks])
     assert max(counts) <= 200
-    full = embedder.tokenizer([c.text for c in chunks], truncation=False)["input_ids"]
-    assert max(len(ids) for ids in full) <= embedder.model.max_seq_length
+    full = embedder.tokenizer.encode_batch([c.text for c in chunks])  # with [CLS] and [SEP]
+    assert max(len(e.ids) for e in full) <= model_window()
     for chunk in chunks:
         assert doc.text[chunk.char_start : chunk.char_end] == chunk.text
     assert [c.chunk_index for c in chunks] == list(range(len(chunks)))

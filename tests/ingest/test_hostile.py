@@ -21,7 +21,7 @@ import ingest.indexer
 from ingest.indexer import run_ingest
 from rag.app import AppContext, build_context
 from rag.config import MODEL_WINDOW_TOKENS, AppConfig
-from rag.index.embedder import Embedder
+from rag.index.embedder import Embedder, model_window
 from rag.types import Filters, IndexedDocument, IngestReport, Passage
 from tests.support.files import (
     write_docx,
@@ -241,8 +241,8 @@ def window_checked(ingested: Ingested, doc_id: str) -> list[Passage]:
     texts = [p.text for p in chunks]
     assert chunks and len(chunks) == ingested.docs[doc_id].chunks
     assert max(embedder.count_tokens(texts)) <= CHUNK_TOKENS
-    with_specials = embedder.tokenizer(texts)["input_ids"]
-    assert max(len(ids) for ids in with_specials) <= MODEL_WINDOW_TOKENS == embedder.model.max_seq_length
+    with_specials = embedder.tokenizer.encode_batch(texts)
+    assert max(len(e.ids) for e in with_specials) <= MODEL_WINDOW_TOKENS == model_window()
     return chunks
 
 

@@ -9,36 +9,19 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
 from ingest.indexer import index_lock, run_ingest
 from rag.app import AppContext, build_context
 from rag.config import AppConfig
+from tests.support.browser import Served, ask
 from tests.support.cli import clusterqa_env
 from tests.support.ports import free_port, wait_until_up
-from ui.web.app import create_app
-from ui.web.server import launch_options
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (no browser download needed)")
-CHROMIUM = Path(os.environ.get("CLUSTERQA_TEST_CHROMIUM", "/usr/bin/chromium"))
-if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium", allow_module_level=True)
 
 REPO = Path(__file__).resolve().parents[2]
 # `UPDATE_SCREENSHOT=1 make test` refreshes the README's picture; otherwise the tree is left untouched.
 SCREENSHOT = REPO / "docs" / "screenshot.png"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
-WAIT_MS = 60_000
 UNIQUE_FACT = "The Zorblax cluster in Quelmar appointed Mira Tandoh as its hydrogen coordinator in March 2025."
 UNIQUE_QUESTION = "Who is the hydrogen coordinator of the Zorblax cluster?"
 XSS_TITLE = 'Vexbridge <img src=x onerror="window.__xss=1"> note'
@@ -48,18 +31,6 @@ XSS_DOC = (
     "The Vexbridge cluster reported <script>window.__xss=1</script> a zinc recycling rate of 77 percent in 2025.\n\n"
     'An image follows: <img src=x onerror="window.__xss=1"> and nothing else.\n'
 )
-
-
-class Served:
-    def __init__(self, ctx: AppContext, auth: list[tuple[str, str]] | None = None) -> None:
-        self.ctx = ctx
-        self.demo = create_app(ctx)
-        self.url = f"http://127.0.0.1:{free_port()}/"
-        port = urlsplit(self.url).port or 0
-        self.demo.launch(**launch_options(ctx.config, "127.0.0.1", port, auth), prevent_thread_lock=True)
-
-    def close(self) -> None:
-        self.demo.close()
 
 
 @pytest.fixture(scope="module")
@@ -82,43 +53,6 @@ def app(ctx: AppContext) -> Iterator[Served]:
     served = Served(ctx)
     yield served
     served.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh page; at the end, no request may have gone to a host other than this machine."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    tab = context.new_page()
-    tab.set_default_timeout(WAIT_MS)
-    hosts: set[str] = set()
-    tab.on("request", lambda request: hosts.add(urlsplit(request.url).hostname or urlsplit(request.url).scheme))
-    yield tab
-    context.close()
-    outside = {h for h in hosts if h not in LOOPBACK and h not in ("data", "blob")}
-    assert not outside, f"the page contacted other hosts: {sorted(outside)}"
-
-
-def ask(page: Any, question: str) -> Any:
-    """Ask in the chat; wait for the final answer message and return it."""
-    before = page.locator("#cqa-chat .cqa-answer").count()
-    page.fill("#cqa-input textarea", question)
-    page.keyboard.press("Enter")
-    answer = page.locator("#cqa-chat .cqa-answer").nth(before)
-    answer.wait_for()
-    page.wait_for_function(
-        "n => { const a = document.querySelectorAll('#cqa-chat .cqa-answer')[n];"
-        " return a && !a.matches('.cqa-pending, .cqa-streaming'); }",
-        arg=before,
-    )
-    return page.locator("#cqa-chat .cqa-answer").nth(before)
 
 
 def open_tab(page: Any, name: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from ingest.indexer import run_ingest
 from tests.support.fake_llm import FakeLLM, Reply
-from ui.web.chat import ChatService
+from ui.web.chat import QUEUED, ChatService, ChatSession
 
 FACT = "The Zorblax cluster in Quelmar appointed Mira Tandoh as its hydrogen coordinator in March 2025."
 
@@ -89,3 +90,43 @@ def test_llm_failure_shows_the_fallback_notice(llm_chat: tuple[ChatService, Fake
     history, answer = list(chat.respond("Who is the hydrogen coordinator of the Zorblax cluster?", [], {}))[-1]
     assert answer is not None and answer.mode == "extractive" and answer.notice
     assert "cqa-notice" in history[-1]["content"] and "The LLM did not answer" in history[-1]["content"]
+
+
+def test_a_question_sent_while_another_is_answered_waits_and_is_answered_next(chat: ChatService) -> None:
+    session = ChatSession()
+    first = chat.ask(session, "Who is the hydrogen coordinator of the Zorblax cluster?", {})
+    shown, answer, _ = next(first)  # the first question is being answered
+    assert answer is None and len(shown) == 2 and "cqa-pending" in shown[-1]["content"]
+    queued = list(chat.ask(session, "What does the Vexbridge cluster recycle?", {}))
+    assert len(queued) == 1  # shown at once as waiting; the call answering the first one takes it next
+    shown = queued[0][0]
+    assert len(shown) == 4 and QUEUED in shown[-1]["content"] and "Vexbridge" in shown[-2]["content"]
+    *_, (shown, answer, index) = first
+    assert answer is not None and index == 3 and "zinc" in answer.text
+    assert [m["role"] for m in shown] == ["user", "assistant"] * 2 and QUEUED not in str(shown)
+    assert "Mira Tandoh" in session.answers[1].text and session.answers[3] is answer
+    assert session.answering is None and not session.waiting and session.messages == shown
+
+    session.clear()
+    assert session.shown() == [] and session.answers == {}
+    shown, answer, index = list(chat.ask(session, "Who is the hydrogen coordinator of the Zorblax cluster?", {}))[-1]
+    assert len(shown) == 2 and index == 1 and answer is not None and "Mira Tandoh" in answer.text
+
+
+def test_a_chat_cleared_while_answering_does_not_get_the_old_answer_back(chat: ChatService) -> None:
+    session = ChatSession()
+    answering = chat.ask(session, "Who is the hydrogen coordinator of the Zorblax cluster?", {})
+    next(answering)
+    session.clear()
+    list(answering)
+    assert session.shown() == [] and session.answers == {} and session.answering is None
+
+
+def test_each_copy_of_a_session_is_a_separate_chat(chat: ChatService) -> None:
+    session = ChatSession()
+    list(chat.ask(session, "Who is the hydrogen coordinator of the Zorblax cluster?", {}))
+    copied = copy.deepcopy(session)
+    assert copied.shown() == session.shown() and copied.answers.keys() == session.answers.keys()
+    assert copied.lock is not session.lock and copied.answering is None
+    copied.clear()
+    assert len(session.shown()) == 2

@@ -7,10 +7,11 @@ from typing import Any
 import gradio as gr
 
 from ingest.loaders import LOADERS
-from rag.answering.retrieve import MODES
 from rag.app import AppContext
+from rag.types import MODES
 from ui.web import evaluation
 from ui.web import format as fmt
+from ui.web.chat import ChatSession
 from ui.web.handlers import Handlers
 from ui.web.style import DOCUMENT_JS, SOURCES_JS
 
@@ -30,7 +31,7 @@ QUICK: dict[str, Any] = {"concurrency_limit": None, "api_visibility": "private",
 def create_app(ctx: AppContext) -> gr.Blocks:
     on = Handlers(ctx)
     with gr.Blocks(title="ClusterQA", analytics_enabled=False, fill_width=True) as demo:
-        answers = gr.State({})
+        session = gr.State(ChatSession())  # a copy per tab: its chat and the questions waiting their turn
         filters = gr.State({})
         pending_delete = gr.State(None)
         gr.HTML(
@@ -141,14 +142,14 @@ def create_app(ctx: AppContext) -> gr.Blocks:
         # The one public endpoint, for scripts (gradio_client): the chat's queue and limits, no UI state.
         gr.api(on.api_ask, api_name="ask", concurrency_id="chat", concurrency_limit=CHAT["concurrency_limit"])
 
-        chat_in = [message, chatbot, filters, answers]
-        chat_out = [message, chatbot, answers, sources, document]
-        message.submit(on.ask, chat_in, chat_out, **CHAT)
-        send.click(on.ask, chat_in, chat_out, **CHAT)
-        chatbot.example_select(on.ask_example, [chatbot, filters, answers], chat_out, **CHAT)
-        chatbot.clear(on.clear_chat, None, [answers, sources, document], **QUICK)
-        chatbot.select(on.select_answer, [answers], [sources], **QUICK)
-        sources.click(on.open_source, [answers], [sources, document], **QUICK)
+        # "multiple": a question sent while another is answered is queued by the session, never dropped.
+        chat_out = [message, chatbot, sources, document]
+        message.submit(on.ask, [message, filters, session], chat_out, trigger_mode="multiple", **CHAT)
+        send.click(on.ask, [message, filters, session], chat_out, trigger_mode="multiple", **CHAT)
+        chatbot.example_select(on.ask_example, [filters, session], chat_out, trigger_mode="multiple", **CHAT)
+        chatbot.clear(on.clear_chat, [session], [sources, document], **QUICK)
+        chatbot.select(on.select_answer, [session], [sources], **QUICK)
+        sources.click(on.open_source, [session], [sources, document], **QUICK)
         for box in (since, until, doc_filter):
             box.change(on.set_filters, [since, until, doc_filter], [filters, filter_status], **QUICK)
 

@@ -9,12 +9,10 @@ import gradio as gr
 
 from rag.app import AppContext
 from rag.errors import ClusterQAError
-from rag.types import Answer
 from ui.web import documents, evaluation
 from ui.web import format as fmt
-from ui.web.chat import ChatService, filters_from
+from ui.web.chat import ChatService, ChatSession, filters_from
 
-Answers = dict[int, Answer]  # chat message index -> the answer shown there
 STAGES = {"reading": "Reading files", "embedding": "Embedding chunks", "questions": "Asking the test questions"}
 
 
@@ -37,27 +35,33 @@ class Handlers:
 
     # --- chat ---------------------------------------------------------------------------------
 
-    def ask(self, message: str, history: list[Any], filters: dict[str, Any], answers: Answers) -> Iterator[Any]:
-        """Outputs: message box, chat, answers, sources panel, document view."""
-        answers = dict(answers or {})
-        for shown, answer in self.chat.respond(message, history, filters):
-            index = len(shown) - 1
-            if answer is not None:
-                answers[index] = answer
-            panel = fmt.sources_html(answer, index) if answer is not None else gr.skip()
-            yield "", shown, answers, panel, fmt.empty_document_html()
+    def ask(self, message: str, filters: dict[str, Any], session: ChatSession) -> Iterator[Any]:
+        """Outputs: message box, chat, sources panel, document view.
 
-    def ask_example(self, history: list[Any], filters: dict[str, Any], answers: Answers, evt: gr.SelectData) -> Any:
+        Only the first step empties the message box: a question being typed meanwhile stays there.
+        """
+        box: Any = ""
+        for shown, answer, index in self.chat.ask(session, message, filters):
+            if answer is None:
+                yield box, shown, gr.skip(), gr.skip()
+            else:
+                yield box, shown, fmt.sources_html(answer, index), fmt.empty_document_html()
+            box = gr.skip()
+
+    def ask_example(self, filters: dict[str, Any], session: ChatSession, evt: gr.SelectData) -> Any:
         value = evt.value
         text = value.get("text", "") if isinstance(value, dict) else str(value)
-        yield from self.ask(text, history, filters, answers)
+        for _, *rest in self.ask(text, filters, session):
+            yield gr.skip(), *rest
 
-    def clear_chat(self) -> Any:
-        """Outputs: answers, sources panel, document view."""
-        return {}, fmt.sources_html(None, None), fmt.empty_document_html()
+    def clear_chat(self, session: ChatSession) -> Any:
+        """Outputs: sources panel, document view."""
+        session.clear()
+        return fmt.sources_html(None, None), fmt.empty_document_html()
 
-    def select_answer(self, answers: Answers, evt: gr.SelectData) -> Any:
+    def select_answer(self, session: ChatSession, evt: gr.SelectData) -> Any:
         """A click on a message shows the sources of that answer (of the answer to a clicked question)."""
+        answers = session.answers
         index = evt.index if isinstance(evt.index, int) else None
         if index is not None and index not in answers:
             index += 1
@@ -65,13 +69,13 @@ class Handlers:
             return gr.skip()
         return fmt.sources_html(answers[index], index)
 
-    def open_source(self, answers: Answers, evt: gr.EventData) -> Any:
+    def open_source(self, session: ChatSession, evt: gr.EventData) -> Any:
         """A chip or a source card was clicked: show that source in its document (and its answer's sources)."""
         try:
             index, n = int(_field(evt, "answer")), int(_field(evt, "n"))
         except (TypeError, ValueError):
             return gr.skip(), gr.skip()
-        answer = (answers or {}).get(index)
+        answer = session.answers.get(index)
         panel = fmt.sources_html(answer, index) if _field(evt, "from") == "chip" and answer else gr.skip()
         return panel, self.chat.open_source(answer, index, str(_field(evt, "kind") or "cite"), n)
 

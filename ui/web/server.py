@@ -5,12 +5,15 @@ from __future__ import annotations
 import ipaddress
 import os
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
+from rag.answering.assistant import WARM_UP_QUESTION
 from rag.app import AppContext
 from rag.config import AppConfig
-from rag.errors import ConfigError
+from rag.errors import ClusterQAError, ConfigError
 
 
 def parse_auth(value: str | None) -> list[tuple[str, str]] | None:
@@ -65,15 +68,49 @@ def launch_options(config: AppConfig, host: str, port: int, auth: list[tuple[str
 def serve(
     ctx: AppContext, host: str = "127.0.0.1", port: int = 7860, auth: list[tuple[str, str]] | None = None
 ) -> None:
-    """Start the web UI and block; without `auth`, the logins of setting CLUSTERQA_AUTH (if any) apply."""
+    """Start the web UI and block; without `auth`, the logins of setting CLUSTERQA_AUTH (if any) apply.
+
+    It says it is ready only once warm: model loaded, index and BM25 open, one question answered, then one
+    through its own `/ask` endpoint (gradio's first event costs about half a second), so the first question
+    is as fast as any other. The model and index warm up while gradio loads.
+    """
+    started = time.perf_counter()
+    problems: list[str] = []
+    warming = threading.Thread(target=warm_up, args=(ctx, problems), name="warm-up", daemon=True)
+    warming.start()
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from ui.web.app import create_app
 
     auth = auth if auth is not None else auth_from_config(ctx.config)
     if not auth and not is_loopback(host):
         print(f"warning: serving on {host} without a login; set CLUSTERQA_AUTH=user:password", file=sys.stderr)
-    print(f"ClusterQA web UI on http://{host}:{port}", file=sys.stderr, flush=True)
-    create_app(ctx).launch(**launch_options(ctx.config, host, port, auth))
+    demo = create_app(ctx)
+    demo.launch(**launch_options(ctx.config, host, port, auth), prevent_thread_lock=True)
+    warming.join()
+    if not problems:
+        warm_up_endpoint(demo.local_url or f"http://127.0.0.1:{port}/", auth, problems)
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    seconds = time.perf_counter() - started
+    print(f"ClusterQA web UI ready on http://{host}:{port} ({seconds:.1f} s)", file=sys.stderr, flush=True)
+    demo.block_thread()
+
+
+def warm_up(ctx: AppContext, problems: list[str]) -> None:
+    """Answer one question so everything a question needs is loaded; a problem is noted, questions will show it."""
+    try:
+        ctx.assistant.warm_up()
+    except ClusterQAError as exc:
+        problems.append(f"not warmed up: {exc}")
+
+
+def warm_up_endpoint(url: str, auth: list[tuple[str, str]] | None, problems: list[str]) -> None:
+    from gradio_client import Client
+
+    try:
+        Client(url, auth=auth[0] if auth else None, verbose=False).predict(WARM_UP_QUESTION, api_name="/ask")
+    except Exception as exc:  # whatever gradio_client raises: questions will show the problem
+        problems.append(f"the ask endpoint did not answer ({type(exc).__name__}: {exc})")
 
 
 def is_loopback(host: str) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
+from rag.answering.candidates import SentenceEncoder
 from rag.answering.extractive import ABSTAIN_TEXT, answer_extractive
 from rag.answering.generate import build_messages, client, stream_text, verify
 from rag.answering.question import analyse
@@ -29,6 +30,7 @@ class Assistant:
         self.config = config
         self.embedder = embedder
         self.store = store
+        self.sentences = SentenceEncoder(embedder)
         self._llm: Any = None
 
     def answer(
@@ -86,7 +88,7 @@ class Assistant:
         pool = found.passages
         passages = pool[: k or self.config.k]
         begun = time.perf_counter()
-        extracted = answer_extractive(parsed, pool, lexical)
+        extracted = answer_extractive(parsed, pool, lexical, self.sentences)
         timings["answer_ms"] = (time.perf_counter() - begun) * 1000
         abstained = extracted.abstained or not passages
         return Answer(

@@ -6,8 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.answering.question import covers, terms
 from rag.index.embedder import Embedder
+from rag.index.tokenize import terms
 from rag.numbers import unsupported_numbers
 from rag.text import sentence_spans
 
@@ -44,7 +44,7 @@ def lexical_support(claim: str, evidence: str) -> float:
     if not wanted:
         return 1.0
     present = set(terms(evidence))
-    return sum(1 for t in wanted if covers(t, present)) / len(wanted)
+    return sum(1 for t in wanted if t in present) / len(wanted)
 
 
 def support_scores(claims_: Sequence[str], evidences: Sequence[str], embedder: Embedder) -> list[float]:

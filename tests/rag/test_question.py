@@ -1,0 +1,42 @@
+"""Question analysis reads the question's own form: no word list of one corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answering.question import analyse, names, wanted_kind
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many clusters are in the initiative?", "number"),
+        ("What was the price of oil in March of 1974?", "number"),
+        ("When did the 1973 oil crisis begin?", "date"),
+        ("Who heads the centre for energy?", "person"),
+        ("Does the company have a net-zero target? If yes, detail them.", "yes-no"),
+        ("Which clusters were the founding members?", "list"),
+        ("Where was the initiative launched?", "any"),
+    ],
+)
+def test_the_kind_of_value_comes_from_the_wording(question: str, kind: str) -> None:
+    assert wanted_kind(question) == kind
+
+
+def test_names_years_and_the_counted_noun() -> None:
+    q = analyse("How many jobs did Saraburi Sandbox report in 2024?")
+    assert q.names == ("saraburi", "sandbox")
+    assert q.years == ("2024",)
+    assert q.counted == "job"
+    assert names("What did the Forum say in January?") == ("forum",)
+
+
+def test_a_follow_up_inherits_the_previous_question() -> None:
+    history = [
+        {"role": "user", "content": "Which US cluster signed up in January 2024?"},
+        {"role": "assistant", "content": "The Louisiana Future Energy Cluster (LFEC)."},
+    ]
+    q = analyse("How much of the country's hydrogen does it use?", history)
+    assert "Louisiana" in q.search_text and q.years == ("2024",)
+    assert "cluster" in q.terms and "hydrogen" in q.terms
+    assert analyse("How much hydrogen does LFEC use?", history).search_text == "How much hydrogen does LFEC use?"

@@ -1,0 +1,165 @@
+"""Refit the extractive answerer's two logistic models (rag/answering/answerer.json) on tuning data.
+
+Run: .venv/bin/python bench/fit_answerer.py DATA_DIR [DATA_DIR ...] [--limit 400] [--index-root DIR] [--write]
+
+Only the questions marked "tune" are read (the "test" parts stay unseen for bench/answer_quality.py).
+For each question the real pipeline retrieves its passages and lists the candidate sentences with their
+features; a sentence is a positive example when it states a gold answer. The sentence model is fitted on
+those; the answer model on the best sentence of each question (positive when it states the answer, so
+every unanswerable question is a negative). Each data set weighs the same, however many questions it has.
+Prints the precision/recall curve of answering (precision: answered and right; recall: answerable
+questions answered right) and the operating point: the lowest threshold at which at least 80% of the
+unanswerable tuning questions are abstained on, unless wrong abstentions would pass 10%, then the
+highest threshold that keeps them at 10%. --write saves the models.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.answer_quality import indexed, load_items, states  # noqa: E402
+from rag.answering.candidates import FEATURES, candidates  # noqa: E402
+from rag.answering.extractive import ANSWER_FEATURES, TARGET_PENALTY, answer_features  # noqa: E402
+from rag.answering.model import MODEL_FILE, AnswererModel, Logistic  # noqa: E402
+from rag.answering.question import analyse  # noqa: E402
+from rag.answering.retrieve import retrieve  # noqa: E402
+from rag.index.embedder import Embedder, force_offline  # noqa: E402
+
+UNANSWERABLE_ABSTAINED = 0.8
+WRONG_ABSTENTIONS = 0.1
+
+
+def collect(folder: Path, embedder: Embedder, limit: int | None, index_root: Path | None) -> list[dict[str, Any]]:
+    """Per tuning question: its candidates' features and labels."""
+    rows = []
+    with indexed(folder, embedder, index_root) as ctx:
+        lexical = ctx.store.lexical()
+        items = load_items(folder, "tune", limit)
+        for number, item in enumerate(items, start=1):
+            if number % 50 == 0:
+                print(f"  {folder.name}: {number}/{len(items)}", file=sys.stderr, flush=True)
+            question = analyse(item.question)
+            found = retrieve(ctx.store, embedder, question, 2 * ctx.config.k, lexical=lexical).passages
+            cands = candidates(question, found, lexical, ctx.assistant.sentences)
+            rows.append(
+                {
+                    "answerable": item.answerable,
+                    "features": [list(c.features) for c in cands],
+                    "labels": [item.answerable and states(c.text, item.answers) for c in cands],
+                    "targets": [c.target for c in cands],
+                    "data": folder.name,
+                }
+            )
+    return rows
+
+
+def fit(
+    x: np.ndarray[Any, Any], y: np.ndarray[Any, Any], weight: np.ndarray[Any, Any], names: tuple[str, ...]
+) -> Logistic:
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=1.0, max_iter=2000)
+    model.fit(x, y, sample_weight=weight * len(weight) / weight.sum())  # mean weight 1: C means what it says
+    return Logistic(names, tuple(float(c) for c in model.coef_[0]), float(model.intercept_[0]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data", nargs="+", type=Path)
+    parser.add_argument("--limit", type=int, default=400, help="tuning questions per data set (a fixed sample)")
+    parser.add_argument("--index-root", type=Path, help="keep each data set's index here between runs")
+    parser.add_argument("--rows", type=Path, help="features of the candidates: read from here if present, else saved")
+    parser.add_argument("--write", action="store_true", help=f"save the models to {MODEL_FILE}")
+    args = parser.parse_args()
+    force_offline()
+    embedder = Embedder()  # loads on first use: not at all when --rows has the features
+    if args.rows and args.rows.exists():
+        rows = json.loads(args.rows.read_text(encoding="utf-8"))
+    else:
+        rows = [r for folder in args.data for r in collect(folder, embedder, args.limit, args.index_root)]
+        if args.rows:
+            args.rows.write_text(json.dumps(rows), encoding="utf-8")
+    per_data = {d: sum(r["data"] == d for r in rows) for d in {r["data"] for r in rows}}
+
+    x, y, w = [], [], []
+    for r in rows:
+        for features, label in zip(r["features"], r["labels"], strict=True):
+            x.append(features)
+            y.append(label)
+            w.append(1.0 / per_data[r["data"]] / max(len(r["features"]), 1))
+    sentence = fit(np.array(x), np.array(y), np.array(w), FEATURES)
+
+    ax, ay, aw, answerable = [], [], [], []
+    for r in rows:
+        if not r["features"]:
+            continue
+        penalties = [TARGET_PENALTY if t else 1.0 for t in r["targets"]]
+        scored = sorted(
+            (
+                (sentence.probability(f) * penalty, f, label)
+                for f, label, penalty in zip(r["features"], r["labels"], penalties, strict=True)
+            ),
+            key=lambda t: -t[0],
+        )
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        ax.append(answer_features(scored[0][1], scored[0][0], runner_up))
+        ay.append(bool(scored[0][2]))
+        aw.append(1.0 / per_data[r["data"]])
+        answerable.append(r["answerable"])
+    answer = fit(np.array(ax), np.array(ay), np.array(aw), ANSWER_FEATURES)
+    probs = np.array([answer.probability(f) for f in ax])
+    data = np.array([r["data"] for r in rows if r["features"]])
+    for name in sorted(set(data)):
+        print(f"\n{name}:")
+        operating_point(probs[data == name], np.array(ay)[data == name], np.array(answerable)[data == name])
+    print("\nall (each data set weighing the same in the fit):")
+    threshold = operating_point(probs, np.array(ay), np.array(answerable))
+    print(json.dumps({"questions": per_data, "sentence": sentence.as_json(), "answer": answer.as_json()}, indent=1))
+    print(f"operating point: threshold {threshold:.3f}")
+    if args.write:
+        model = AnswererModel(sentence, answer, threshold)
+        raw = {"sentence": model.sentence.as_json(), "answer": model.answer.as_json(), "threshold": threshold}
+        MODEL_FILE.write_text(json.dumps(raw, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {MODEL_FILE}")
+
+
+def operating_point(
+    probs: np.ndarray[Any, Any], right: np.ndarray[Any, Any], answerable: np.ndarray[Any, Any]
+) -> float:
+    """Print the curve; return the threshold chosen as the module docstring says."""
+    print(
+        "| threshold | answered | precision (right of answered) | recall (answerable right) "
+        "| unanswerable abstained | wrong abstentions |"
+    )
+    print("|---|---|---|---|---|---|")
+    chosen_low: float | None = None
+    best_safe = 0.0
+    for t in np.round(np.arange(0.05, 0.96, 0.05), 2):
+        answered = probs >= t
+        precision = (answered & right).sum() / max(answered.sum(), 1)
+        recall = (answered & right).sum() / max(answerable.sum(), 1)
+        abstained_unanswerable = (~answered & ~answerable).sum() / max((~answerable).sum(), 1)
+        wrong = (~answered & answerable).sum() / max(answerable.sum(), 1)
+        print(
+            f"| {t:.2f} | {answered.mean():.2f} | {precision:.2f} | {recall:.2f} "
+            f"| {abstained_unanswerable:.2f} | {wrong:.2f} |"
+        )
+        if wrong <= WRONG_ABSTENTIONS:
+            best_safe = float(t)
+        if chosen_low is None and abstained_unanswerable >= UNANSWERABLE_ABSTAINED:
+            chosen_low = float(t)
+    if chosen_low is not None and chosen_low <= best_safe:
+        return chosen_low
+    return best_safe
+
+
+if __name__ == "__main__":
+    main()

@@ -48,7 +48,7 @@ def test_ask_json_has_the_documented_shape(env: dict[str, str]) -> None:
 
 
 def test_ask_prints_the_answer_with_a_numbered_source_list(env: dict[str, str]) -> None:
-    result = run_cli("ask", "What is the annual budget of the initiative?", env=env, cwd=REPO)
+    result = run_cli("ask", "How much does it cost a cluster to join?", env=env, cwd=REPO)
     assert result.returncode == 0
     assert "do not answer this question" in result.stdout
     assert "Nearest sources" in result.stdout

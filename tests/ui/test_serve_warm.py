@@ -65,5 +65,6 @@ def test_serve_is_warm_when_it_says_ready(tmp_path: Path, make_context: Any) -> 
     finally:
         stop(process)
         after = process.stderr.read() if process.stderr else ""
-    assert after.count("model encode") == 1, after  # the question's own embedding
+    # The question's own embedding, then one batch of its candidate sentences the answerer has not seen yet.
+    assert after.count("model encode") == 2, after
     assert "bm25 load" not in after, after  # the index read at warm-up serves the first question

@@ -88,7 +88,6 @@ class Candidate:
     passage: Passage
     rank: int
     text: str
-    around: str  # the sentence with its neighbours
     features: tuple[float, ...]
     target: bool = False  # states a figure as a target or plan, which the question does not ask about
 
@@ -212,5 +211,5 @@ def candidates(
                 len(said[i] - asked) / len(said[i]) if said[i] else 0.0,
             )
             target = not _PLANS & asked and _target(text)
-            found.append(Candidate(passage, rank, text, around, features, target))
+            found.append(Candidate(passage, rank, text, features, target))
     return found

@@ -42,7 +42,6 @@ class Extracted:
     text: str
     citations: list[Citation]
     abstained: bool
-    confidence: float = 0.0  # the answer model's probability that the best sentence answers
 
 
 ABSTAINED = Extracted(ABSTAIN_TEXT, [], True)
@@ -93,7 +92,7 @@ def answer_extractive(
         answer_features(ranked[0].candidate.features, ranked[0].probability, runner_up)
     )
     if confidence < model.threshold:
-        return Extracted(ABSTAIN_TEXT, [], True, confidence)
+        return ABSTAINED
     best = ranked[0]
     if _figure_asked(question, best) and not question.years:
         picked = _over_time(best, ranked)
@@ -103,7 +102,7 @@ def answer_extractive(
             lines += [
                 f"Earlier ({month_label(as_of(s))}): {s.candidate.text} [{n}]" for n, s in enumerate(picked[1:], 2)
             ]
-            return Extracted("\n".join(lines), citations, False, confidence)
+            return Extracted("\n".join(lines), citations, False)
     picked = [best]
     for other in ranked[1:]:
         if len(picked) >= MAX_SENTENCES or other.probability < ALSO_SHARE * best.probability:
@@ -111,7 +110,7 @@ def answer_extractive(
         if not any(_similar(other.candidate.text, p.candidate.text) for p in picked):
             picked.append(other)
     text = " ".join(f"{s.candidate.text} [{n}]" for n, s in enumerate(picked, start=1))
-    return Extracted(text, _citations(picked), False, confidence)
+    return Extracted(text, _citations(picked), False)
 
 
 def _citations(picked: Sequence[Scored]) -> list[Citation]:

@@ -14,6 +14,8 @@ from pydantic import ValidationError
 
 from rag.config import AppConfig
 from rag.errors import ClusterQAError, IndexBusyError
+from ui.add_cli import add_arguments as add_add_arguments
+from ui.add_cli import run as run_add
 from ui.ask import add_arguments as add_ask_arguments
 from ui.ask import run as run_ask
 from ui.evaluate_cli import add_arguments as add_eval_arguments
@@ -46,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--watch", action="store_true", help="stay running and re-index on every change")
     ingest.add_argument("--json", action="store_true", help="print one JSON object")
     ingest.add_argument("--eval", action="store_true", help="run the test set afterwards and print its summary")
+
+    add = commands.add_parser("add", help="fetch documents by web address into the corpus and index them")
+    add_add_arguments(add)
 
     evaluate = commands.add_parser("eval", help="score the assistant on a test set and write a report")
     add_eval_arguments(evaluate)
@@ -124,6 +129,7 @@ def _serve(ctx: AppContext, args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[AppContext, argparse.Namespace], int]] = {
     "ingest": _ingest,
+    "add": run_add,
     "sources": _sources,
     "ask": run_ask,
     "eval": run_eval,

@@ -89,8 +89,9 @@ def page_markdown(body: bytes, url: str, fetched: str, title: str | None, date: 
     author = meta.author if meta else None
     fields = {"title": title, "date": date, "author": author, "url": url, "fetched": fetched}
     front = "".join(f"{key}: {_one_line(value)}\n" for key, value in fields.items() if value)
-    heading = f"# {_one_line(title)}\n\n" if title else ""
-    return Content(".md", f"---\n{front}---\n\n{heading}{text.strip()}\n".encode(), title, date)
+    text = text.strip()
+    heading = f"# {_one_line(title)}\n\n" if title and not text.startswith("# ") else ""
+    return Content(".md", f"---\n{front}---\n\n{heading}{text}\n".encode(), title, date)
 
 
 def content_hash(data: bytes) -> str:

@@ -48,6 +48,7 @@ def test_article_keeps_only_the_article_and_cites_its_address(ctx: AppContext, s
     saved = (ctx.config.corpus_dir / str(outcome.path)).read_text("utf-8")
     assert saved.startswith("---\ntitle: Fjordhavn starts capture\ndate: 2025-03-04\nauthor: Ada Quill\n")
     assert f"url: {outcome.url}\nfetched: " in saved
+    assert saved.count("# Fjordhavn starts capture") == 1
     text = _texts(ctx)
     assert "4.2 million tonnes" in text
     for furniture in ("Subscribe to the newsletter", "cookies", "Footer Holdings", "Topics menu"):

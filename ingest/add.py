@@ -63,7 +63,7 @@ class AddReport:
 
 
 def read_list(path: Path) -> list[Entry]:
-    """One address per line, then optionally an ISO date and a title; `#` starts a comment."""
+    """One address per line, then optionally a date (YYYY-MM-DD or YYYY-MM) and a title; `#` starts a comment line."""
     entries = []
     for line in path.read_text(encoding="utf-8").splitlines():
         words = line.split()
@@ -169,8 +169,9 @@ def _save(target: Path, content: Content) -> None:
 
 
 def _is_date(word: str) -> bool:
+    """An ISO date, or a year and month when that is all a list knows."""
     try:
-        dt.date.fromisoformat(word)
+        dt.date.fromisoformat(word if len(word) != 7 else word + "-01")
     except ValueError:
         return False
     return True

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingest.add import Entry, add_addresses, read_list
+from ingest.fetch import normalize
 from rag.app import AppContext
 from rag.types import Filters
 from tests.support.files import write_pdf
@@ -162,10 +163,17 @@ def test_refresh_re_embeds_only_the_page_that_changed(ctx: AppContext, site: Sit
 def test_address_list_with_dates_and_titles(tmp_path: Path) -> None:
     listing = tmp_path / "list.txt"
     listing.write_text(
-        "# comment\nhttps://a.example/x 2024-01-16 Clusters commit\n\nhttps://b.example/y\nhttps://c.example/#f Only\n"
+        "# comment\nhttps://a.example/x 2024-01-16 Clusters commit\n\nhttps://b.example/y 2023-12\nhttps://c.example/#f Only\n"
     )
     assert read_list(listing) == [
         Entry("https://a.example/x", "2024-01-16", "Clusters commit"),
-        Entry("https://b.example/y"),
+        Entry("https://b.example/y", "2023-12"),
         Entry("https://c.example/#f", None, "Only"),
     ]
+
+
+def test_shipped_initiative_list_is_well_formed() -> None:
+    entries = read_list(Path(__file__).resolve().parents[2] / "docs" / "initiative-sources.txt")
+    assert len(entries) >= 15
+    assert all(e.title and e.url.startswith("https://") for e in entries)
+    assert len({normalize(e.url) for e in entries}) == len(entries)  # no address twice

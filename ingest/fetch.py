@@ -71,13 +71,25 @@ def check_public(address: str, allow_private: bool) -> None:
     except (socket.gaierror, UnicodeError):
         raise FetchError(f"not found: the host {host} does not exist (no DNS answer)") from None
     for info in infos:
-        ip = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-        mapped = getattr(ip, "ipv4_mapped", None)
-        if not (mapped or ip).is_global:
-            raise FetchError(
-                f"refused address: {host} is {ip}, a loopback, private or other non-public address"
-                " (set CLUSTERQA_ALLOW_PRIVATE_URLS=1 to allow them)"
-            )
+        _check_ip(host, str(info[4][0]))
+
+
+def _check_ip(host: str, address: str) -> None:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    mapped = getattr(ip, "ipv4_mapped", None)
+    if not (mapped or ip).is_global:
+        raise FetchError(
+            f"refused address: {host} is {ip}, a loopback, private or other non-public address"
+            " (set CLUSTERQA_ALLOW_PRIVATE_URLS=1 to allow them)"
+        )
+
+
+def _check_peer(response: httpx.Response, allow_private: bool) -> None:
+    """The address really connected to, checked again: a DNS answer that changed since (rebinding) is refused."""
+    stream = response.extensions.get("network_stream")
+    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    if not allow_private and peer:
+        _check_ip(response.url.host, str(peer[0]))
 
 
 def fetch(
@@ -95,6 +107,7 @@ def fetch(
         for _ in range(MAX_REDIRECTS + 1):
             check_public(current, config.allow_private_urls)
             with client.stream("GET", current, headers=headers, follow_redirects=False) as response:
+                _check_peer(response, config.allow_private_urls)
                 if response.is_redirect and response.headers.get("location"):
                     current = normalize(urljoin(current, response.headers["location"]))
                     continue

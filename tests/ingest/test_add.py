@@ -136,6 +136,20 @@ def test_private_address_refused_when_the_setting_is_off(make_context: MakeConte
     assert site.hits == {} and not any(corpus.iterdir())
 
 
+def test_connected_address_is_checked_again(
+    make_context: MakeContext, site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the name looked public when checked, the connection lands on loopback."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    ctx = make_context(corpus)
+    monkeypatch.setattr("ingest.fetch.check_public", lambda address, allow_private: None)
+    site.routes["/article.html"] = Route(article_page("Rebound", ARTICLE))
+    [outcome] = add_addresses(ctx.config, ctx.store, ctx.embedder, [Entry(site.base + "/article.html")]).fetched
+    assert (outcome.error or "").startswith("refused address: 127.0.0.1 is 127.0.0.1")
+    assert not any(corpus.iterdir()) and not ctx.store.documents()
+
+
 def test_refresh_re_embeds_only_the_page_that_changed(ctx: AppContext, site: Site) -> None:
     site.routes["/steady.html"] = Route(article_page("Steady", ARTICLE))
     site.routes["/changing.html"] = Route(article_page("Changing", ["The cluster has twelve members."]))
@@ -163,7 +177,8 @@ def test_refresh_re_embeds_only_the_page_that_changed(ctx: AppContext, site: Sit
 def test_address_list_with_dates_and_titles(tmp_path: Path) -> None:
     listing = tmp_path / "list.txt"
     listing.write_text(
-        "# comment\nhttps://a.example/x 2024-01-16 Clusters commit\n\nhttps://b.example/y 2023-12\nhttps://c.example/#f Only\n"
+        "# comment\nhttps://a.example/x 2024-01-16 Clusters commit\n\n"
+        "https://b.example/y 2023-12\nhttps://c.example/#f Only\n"
     )
     assert read_list(listing) == [
         Entry("https://a.example/x", "2024-01-16", "Clusters commit"),

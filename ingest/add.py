@@ -94,6 +94,7 @@ def add_addresses(
     refresh: bool = False,
     progress: Progress | None = None,
     announce: Callable[[Outcome], None] | None = None,
+    wait: float = 0,
 ) -> AddReport:
     """Fetch each address (or, with refresh, every address added before), save what changed, index it."""
     known = {source.url: (path, source) for path, source in added_sources(config.corpus_dir)}
@@ -114,7 +115,7 @@ def add_addresses(
     # An address that now serves another kind of document replaced its old file: the index drops that one.
     changed += [path for path, _ in known.values() if not path.exists()]
     if changed:
-        report.ingest = run_ingest(config, store, embedder, changed, progress=progress)
+        report.ingest = run_ingest(config, store, embedder, changed, progress=progress, wait=wait)
     else:
         report.ingest.chunks = store.count()
     return report

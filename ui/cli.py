@@ -103,7 +103,8 @@ def _ingest(ctx: AppContext, args: argparse.Namespace) -> int:
 def _sources(ctx: AppContext, args: argparse.Namespace) -> int:
     docs = sorted(ctx.store.documents().values(), key=lambda d: (d.date or "", d.doc_id))
     rows = [
-        {"doc_id": d.doc_id, "title": d.title, "date": d.date, "format": d.format, "chunks": d.chunks} for d in docs
+        {"doc_id": d.doc_id, "title": d.title, "date": d.date, "format": d.format, "chunks": d.chunks, "url": d.url}
+        for d in docs
     ]
     if args.json:
         print(json.dumps(rows))
@@ -114,7 +115,7 @@ def _sources(ctx: AppContext, args: argparse.Namespace) -> int:
     for row in rows:
         print(
             f"{row['date'] or 'undated':10}  {row['format']:8}  {row['chunks']:4} chunks  "
-            f"{row['doc_id']}  ({row['title']})"
+            f"{row['doc_id']}  ({row['title']})" + (f"  {row['url']}" if row["url"] else "")
         )
     print(f"{len(rows)} documents, {sum(d.chunks for d in docs)} chunks")
     return EXIT_OK

@@ -37,6 +37,8 @@ def test_add_then_ask_cites_the_address(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith(f"unchanged {url} -> web/127.0.0.1/article-")
 
+    [row] = json.loads(run_cli("sources", "--json", env=env, cwd=REPO).stdout)
+    assert row["url"] == url
     answer = json.loads(run_cli("ask", QUESTION, "--json", env=env, cwd=REPO).stdout)
     assert answer["citations"] and answer["citations"][0]["url"] == url
     assert "Forty-two" in answer["answer"]

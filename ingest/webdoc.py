@@ -34,7 +34,7 @@ class Content:
 
 def sniff(body: bytes) -> str | None:
     """What the bytes really are, as the extension we would save them under."""
-    head = body[:1024].lstrip()
+    head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"%PDF"):
         return ".pdf"
     if body.startswith(b"PK\x03\x04"):
@@ -43,8 +43,8 @@ def sniff(body: bytes) -> str | None:
                 return ".docx" if "word/document.xml" in archive.namelist() else None
         except zipfile.BadZipFile:
             return None
-    lowered = head[:512].lower()
-    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in body[:8192].lower():
+    start = body[:65536].lower()
+    if head.lower().startswith(b"<!doctype html") or b"<html" in start or b"<body" in start:
         return ".md"
     return None
 
@@ -77,13 +77,14 @@ def page_markdown(body: bytes, url: str, fetched: str, title: str | None, date: 
     import trafilatura
     from trafilatura.metadata import extract_metadata
 
-    html = body.decode("utf-8", "replace")
+    # Bytes, not text: trafilatura reads the page's declared charset (or guesses), so Latin-1 pages stay readable.
     text = trafilatura.extract(
-        html, url=url, output_format="markdown", include_comments=False, include_tables=True, with_metadata=False
+        body, url=url, output_format="markdown", include_comments=False, include_tables=True, with_metadata=False
     )
     if not text or not text.strip():
         raise FetchError("not a document: no article text was found on the page")
-    meta = extract_metadata(html, default_url=url)
+    tree = trafilatura.load_html(body)
+    meta = extract_metadata(tree, default_url=url) if tree is not None else None
     title = (meta.title if meta else None) or title
     date = (meta.date if meta else None) or date
     author = meta.author if meta else None

@@ -63,6 +63,16 @@ def test_article_keeps_only_the_article_and_cites_its_address(ctx: AppContext, s
     assert doc.url == outcome.url
 
 
+def test_page_in_its_declared_charset(ctx: AppContext, site: Site) -> None:
+    german = "Die Anlage in Zürich spart jährlich viel Kohlendioxid ein, sagt der Betreiber."
+    page = article_page("Zürich plant", [german])
+    latin = page.decode().replace('charset="utf-8"', 'charset="iso-8859-1"').encode("latin-1")
+    site.routes["/de.html"] = Route(latin, "text/html; charset=iso-8859-1")
+    [outcome] = add_addresses(ctx.config, ctx.store, ctx.embedder, [Entry(site.base + "/de.html")]).fetched
+    assert outcome.status == "added", outcome.error
+    assert "Die Anlage in Zürich spart jährlich" in _texts(ctx)
+
+
 def test_same_address_twice_is_one_document(ctx: AppContext, site: Site) -> None:
     site.routes["/a.html?x=1&y=2"] = Route(article_page("Same page", ARTICLE))
     first = add_addresses(ctx.config, ctx.store, ctx.embedder, [Entry(site.base + "/a.html?x=1&y=2")])

@@ -114,15 +114,17 @@ def test_failures_are_one_plain_line_and_lose_nothing(ctx: AppContext, site: Sit
     site.routes["/ok.html"] = Route(article_page("Kept", ARTICLE))
     add_addresses(ctx.config, ctx.store, ctx.embedder, [Entry(site.base + "/ok.html")])
     site.routes["/big.html"] = Route(article_page("Big", ["word " * 20000]))
+    site.routes["/streamed.html"] = Route(article_page("Streamed", ["word " * 20000]), length=False)
     site.routes["/slow.html"] = Route(article_page("Slow", ARTICLE), delay=3)
     site.routes["/fake.pdf"] = Route(article_page("Not a PDF", ARTICLE), "application/pdf")
     site.routes["/image"] = Route(b"\x89PNG\r\n\x1a\n....", "image/png")
-    paths = ["/missing.html", "/big.html", "/slow.html", "/fake.pdf", "/image"]
+    paths = ["/missing.html", "/big.html", "/streamed.html", "/slow.html", "/fake.pdf", "/image"]
     entries = [Entry(site.base + p) for p in paths] + [Entry("ftp://127.0.0.1/x"), Entry("http://u:pw@127.0.0.1/")]
     report = add_addresses(ctx.config, ctx.store, ctx.embedder, entries)
     errors = [o.error or "" for o in report.fetched]
     assert [e.split(":")[0] for e in errors] == [
         "not found",
+        "too large",
         "too large",
         "timed out",
         "not a document",

@@ -19,6 +19,7 @@ class Route:
     location: str | None = None
     delay: float = 0.0
     etag: bool = True
+    length: bool = True  # False: no Content-Length, the body ends when the connection closes
 
 
 @dataclass
@@ -47,7 +48,8 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             if route.location:
                 self.send_header("Location", route.location)
             self.send_header("Content-Type", route.content_type)
-            self.send_header("Content-Length", str(len(route.body)))
+            if route.length:
+                self.send_header("Content-Length", str(len(route.body)))
             if route.etag:
                 self.send_header("ETag", tag)
             self.end_headers()

@@ -108,6 +108,7 @@ def _make_chunk(doc: Document, n: int, start: int, end: int, block: Block) -> Ch
             "format": doc.format,
             "source": doc.source,
             "sha256": doc.sha256,
+            "url": doc.url or "",
         },
     )
 

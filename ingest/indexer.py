@@ -7,7 +7,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +16,7 @@ from filelock import FileLock, Timeout
 from ingest.chunker import chunk_document
 from ingest.loaders import check_supported, parse_bytes, read_bytes
 from ingest.scan import Candidate, scan
+from ingest.sidecar import read_source
 from rag.config import AppConfig
 from rag.errors import IndexBusyError, IndexMismatchError, LoadError, StoreError
 from rag.index.embedder import MODEL_DIMENSIONS, Embedder
@@ -157,7 +158,9 @@ def _plan(
             if old is not None and old.sha256 == hashlib.sha256(data).hexdigest():
                 report.unchanged += 1
                 continue
-            pending.append(_Pending(parse_bytes(data, cand.path, cand.doc_id), old, []))
+            doc = parse_bytes(data, cand.path, cand.doc_id)
+            source = read_source(cand.path) if doc.url is None else None
+            pending.append(_Pending(replace(doc, url=source.url) if source else doc, old, []))
         except LoadError as exc:
             report.failed.append(FailedFile(cand.doc_id, str(exc)))
     return pending
@@ -232,4 +235,5 @@ def document_entry(doc: Document, chunks: int) -> IndexedDocument:
         source=doc.source,
         chunks=chunks,
         indexed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        url=doc.url,
     )

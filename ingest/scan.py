@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.sidecar import is_sidecar
 from rag.errors import ConfigError
 from rag.types import FailedFile
 
@@ -76,7 +77,7 @@ def _walk(folder: Path, root: Path, real_root: Path, result: Scan) -> None:
             if reason is not None:
                 result.failed.append(FailedFile(_display(path.relative_to(root).as_posix()), reason))
         for name in sorted(files):
-            if not is_hidden(name):
+            if not is_hidden(name) and not is_sidecar(name):
                 path = Path(current) / name
                 _add_file(path, path.relative_to(root).as_posix(), real_root, result)
 

@@ -52,6 +52,13 @@ class AppConfig(BaseSettings):
     port: int = Field(7860, ge=1, le=65535, description="Port of the web UI.")
     auth: str | None = Field(None, description="Web UI logins: user:password[,user:password...] or a file of them.")
     max_file_mb: float = Field(50.0, gt=0, description="Files larger than this are refused.")
+    fetch_max_mb: float = Field(50.0, gt=0, description="clusterqa add: downloads larger than this are refused.")
+    fetch_timeout: float = Field(
+        30.0, gt=0, description="clusterqa add: seconds one address may take, redirects included."
+    )
+    allow_private_urls: bool = Field(
+        False, description="clusterqa add: fetch addresses on loopback, private and link-local networks too."
+    )
 
     @field_validator("chunk_tokens")
     @classmethod
@@ -80,6 +87,10 @@ class AppConfig(BaseSettings):
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def fetch_max_bytes(self) -> int:
+        return int(self.fetch_max_mb * 1024 * 1024)
 
     @classmethod
     def settings_customise_sources(

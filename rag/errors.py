@@ -31,3 +31,7 @@ class QueryError(ClusterQAError):
 
 class LLMError(ClusterQAError):
     """The configured LLM endpoint failed, timed out or answered something unusable."""
+
+
+class FetchError(ClusterQAError):
+    """An address could not be fetched or was refused; the message starts with the reason in plain words."""

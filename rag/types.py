@@ -36,6 +36,7 @@ class Document:
     sha256: str
     date: str | None
     blocks: tuple[Block, ...]
+    url: str | None = None  # the web address it was fetched from (clusterqa add)
 
     @property
     def text(self) -> str:
@@ -110,6 +111,7 @@ class IndexedDocument:
     source: str
     chunks: int
     indexed_at: str
+    url: str | None = None
 
     def chunk_ids(self) -> list[str]:
         return [chunk_id(self.doc_id, self.sha256, i) for i in range(self.chunks)]
@@ -147,6 +149,7 @@ class Passage:
     chunk_index: int = 0
     page_label: str | None = None
     ocr: bool = False
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,7 @@ class Citation:
             "chunk_id": p.chunk_id,
             "title": p.title,
             "source": p.source,
+            "url": p.url,
             "page": p.page,
             "page_label": p.page_label,
             "ocr": p.ocr,

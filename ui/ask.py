@@ -45,6 +45,8 @@ def render(answer: Answer) -> str:
         lines.append("Sources:")
         for c in answer.citations:
             lines.append(f"  [{c.n}] {c.passage.title} ({location(c.passage)}) \u2014 {c.passage.doc_id}")
+            if c.passage.url:
+                lines.append(f"      {c.passage.url}")
             lines.append(f"      \u201c{c.quote}\u201d")
     if answer.nearest:
         lines.append("Nearest sources (they do not answer the question):")

@@ -14,6 +14,8 @@ from pydantic import ValidationError
 
 from rag.config import AppConfig
 from rag.errors import ClusterQAError, IndexBusyError
+from ui.add_cli import add_arguments as add_add_arguments
+from ui.add_cli import run as run_add
 from ui.ask import add_arguments as add_ask_arguments
 from ui.ask import run as run_ask
 from ui.evaluate_cli import add_arguments as add_eval_arguments
@@ -46,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--watch", action="store_true", help="stay running and re-index on every change")
     ingest.add_argument("--json", action="store_true", help="print one JSON object")
     ingest.add_argument("--eval", action="store_true", help="run the test set afterwards and print its summary")
+
+    add = commands.add_parser("add", help="fetch documents by web address into the corpus and index them")
+    add_add_arguments(add)
 
     evaluate = commands.add_parser("eval", help="score the assistant on a test set and write a report")
     add_eval_arguments(evaluate)
@@ -98,7 +103,8 @@ def _ingest(ctx: AppContext, args: argparse.Namespace) -> int:
 def _sources(ctx: AppContext, args: argparse.Namespace) -> int:
     docs = sorted(ctx.store.documents().values(), key=lambda d: (d.date or "", d.doc_id))
     rows = [
-        {"doc_id": d.doc_id, "title": d.title, "date": d.date, "format": d.format, "chunks": d.chunks} for d in docs
+        {"doc_id": d.doc_id, "title": d.title, "date": d.date, "format": d.format, "chunks": d.chunks, "url": d.url}
+        for d in docs
     ]
     if args.json:
         print(json.dumps(rows))
@@ -109,7 +115,7 @@ def _sources(ctx: AppContext, args: argparse.Namespace) -> int:
     for row in rows:
         print(
             f"{row['date'] or 'undated':10}  {row['format']:8}  {row['chunks']:4} chunks  "
-            f"{row['doc_id']}  ({row['title']})"
+            f"{row['doc_id']}  ({row['title']})" + (f"  {row['url']}" if row["url"] else "")
         )
     print(f"{len(rows)} documents, {sum(d.chunks for d in docs)} chunks")
     return EXIT_OK
@@ -124,6 +130,7 @@ def _serve(ctx: AppContext, args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[AppContext, argparse.Namespace], int]] = {
     "ingest": _ingest,
+    "add": run_add,
     "sources": _sources,
     "ask": run_ask,
     "eval": run_eval,

@@ -118,6 +118,7 @@ def parse_bytes(data: bytes, path: Path, doc_id: str) -> Document:
         sha256=hashlib.sha256(data).hexdigest(),
         date=parsed.date,
         blocks=blocks,
+        url=parsed.url,
     )
 
 

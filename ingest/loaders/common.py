@@ -17,6 +17,7 @@ class Parsed:
     title: str | None = None
     date: str | None = None
     empty_reason: str | None = None
+    url: str | None = None
 
 
 def decode_text(data: bytes) -> str:

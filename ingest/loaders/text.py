@@ -25,6 +25,15 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     return fields, text[match.end() :]
 
 
+def _from_front_matter(fields: dict[str, str]) -> Parsed:
+    url = fields.get("url", "")
+    return Parsed(
+        title=fields.get("title") or None,
+        date=normalize_date(fields.get("date")),
+        url=url if url.startswith(("http://", "https://")) else None,
+    )
+
+
 def _plain_markdown(line: str) -> str:
     line = _LINK.sub(r"\1", line)
     return _EMPHASIS.sub(r"\2", line)
@@ -32,7 +41,7 @@ def _plain_markdown(line: str) -> str:
 
 def load_markdown(data: bytes) -> Parsed:
     fields, body = split_front_matter(decode_text(data))
-    parsed = Parsed(title=fields.get("title") or None, date=normalize_date(fields.get("date")))
+    parsed = _from_front_matter(fields)
     section: str | None = None
     lines: list[str] = []
 
@@ -62,6 +71,6 @@ def load_markdown(data: bytes) -> Parsed:
 
 def load_text(data: bytes) -> Parsed:
     fields, body = split_front_matter(decode_text(data))
-    parsed = Parsed(title=fields.get("title") or None, date=normalize_date(fields.get("date")))
+    parsed = _from_front_matter(fields)
     parsed.blocks.append(Block(text=clean_text(body)))
     return parsed

@@ -37,6 +37,7 @@ class Key:
     DATE = "date"
     DATE_NUM = "date_num"
     FORMAT = "format"
+    URL = "url"
 
 
 class ChromaEmbedding(EmbeddingFunction[Documents]):
@@ -141,6 +142,7 @@ def to_passage(chunk_id: str, text: str, meta: dict[str, Any], dense: float | No
         chunk_index=int(meta.get(Key.CHUNK_INDEX, 0)),
         page_label=meta.get(Key.PAGE_LABEL) or None,
         ocr=bool(meta.get(Key.OCR)),
+        url=meta.get(Key.URL) or None,
     )
 
 

@@ -232,6 +232,7 @@ class Store:
                     source=str(meta.get("source", "")),
                     chunks=int(meta["chunks"]),
                     indexed_at=str(meta.get("indexed_at", "")),
+                    url=meta.get("url") or None,
                 )
         return result
 

@@ -34,6 +34,7 @@ def test_ask_json_has_the_documented_shape(env: dict[str, str]) -> None:
         "chunk_id",
         "title",
         "source",
+        "url",
         "page",
         "page_label",
         "ocr",
@@ -44,6 +45,7 @@ def test_ask_json_has_the_documented_shape(env: dict[str, str]) -> None:
         "score",
     }
     assert citation["quote"] in " ".join(citation["text"].split())
+    assert citation["url"] is None  # a file of the corpus, not added by address
     assert "total_ms" in answer["timings_ms"]
 
 

@@ -161,11 +161,14 @@ def test_document_rows_newest_first() -> None:
     docs = [
         IndexedDocument("a.md", "A", "2021-01-01", "markdown", "s", "a", 3, "2025-01-01T10:00:00+00:00"),
         IndexedDocument("b.md", "B", None, "markdown", "s", "b", 1, "2025-01-01T10:00:00+00:00"),
-        IndexedDocument("c.pdf", "C", "2024-05-01", "pdf", "s", "c", 9, "2025-01-01T10:00:00+00:00"),
+        IndexedDocument(
+            "c.pdf", "C", "2024-05-01", "pdf", "s", "c", 9, "2025-01-01T10:00:00+00:00", "https://example.org/c.pdf"
+        ),
     ]
     rows = fmt.document_rows(docs)
-    assert [r[-1] for r in rows] == ["c.pdf", "a.md", "b.md"]
-    assert rows[0] == ["C", "2024-05-01", "pdf", 9, "2025-01-01 10:00:00+00:00", "c.pdf"]
+    assert [r[-2] for r in rows] == ["c.pdf", "a.md", "b.md"]
+    assert rows[0] == ["C", "2024-05-01", "pdf", 9, "2025-01-01 10:00:00+00:00", "c.pdf", "https://example.org/c.pdf"]
+    assert rows[1][-1] == ""
 
 
 @pytest.mark.parametrize(

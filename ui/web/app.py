@@ -79,7 +79,7 @@ def create_app(ctx: AppContext) -> gr.Blocks:
             with gr.Tab("Documents", id="documents"):
                 table = gr.Dataframe(
                     headers=fmt.DOCUMENT_HEADERS,
-                    column_widths=["34%", "10%", "8%", "7%", "17%", "24%"],
+                    column_widths=["26%", "9%", "7%", "6%", "13%", "19%", "20%"],
                     datatype="str",
                     interactive=False,
                     wrap=True,
@@ -98,6 +98,13 @@ def create_app(ctx: AppContext) -> gr.Blocks:
                         with gr.Row():
                             upload_button = gr.Button("Save and index", variant="primary", elem_id="cqa-upload-btn")
                             rescan_button = gr.Button("Re-scan corpus folder", elem_id="cqa-rescan")
+                        addresses = gr.Textbox(
+                            label="Add by address (web pages, PDF, DOCX; one http(s) address a line)",
+                            placeholder="https://example.org/news/article.html",
+                            lines=2,
+                            elem_id="cqa-urls",
+                        )
+                        add_button = gr.Button("Fetch and index", elem_id="cqa-add-urls")
                     with gr.Column():
                         delete_choice = gr.Dropdown(label="Delete a document", choices=[], elem_id="cqa-delete-choice")
                         delete_button = gr.Button("Delete…", variant="stop", elem_id="cqa-delete", size="md")
@@ -156,6 +163,9 @@ def create_app(ctx: AppContext) -> gr.Blocks:
         listing = [table, doc_filter, delete_choice]
         demo.load(on.refresh, None, listing, **QUICK)
         upload_button.click(on.upload, [files, overwrite], [report, files], **INGEST).then(
+            on.refresh, None, listing, **QUICK
+        )
+        add_button.click(on.add_urls, [addresses], [report, addresses], **INGEST).then(
             on.refresh, None, listing, **QUICK
         )
         rescan_button.click(on.rescan, None, [report], **INGEST).then(on.refresh, None, listing, **QUICK)

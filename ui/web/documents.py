@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ingest.indexer import run_ingest
 from ingest.loaders import check_supported, parse_bytes, size_reason
+from ingest.sidecar import sidecar_path
 from rag.app import AppContext
 from rag.errors import ClusterQAError, LoadError
 from rag.types import FailedFile, IngestReport
@@ -145,6 +146,7 @@ def delete_document(ctx: AppContext, doc_id: str, progress: Progress | None = No
     """Remove the file from the corpus folder, then re-index that path so it leaves the index."""
     path = corpus_path(ctx.config.corpus_dir, doc_id)
     path.unlink(missing_ok=True)
+    sidecar_path(path).unlink(missing_ok=True)  # a document added by address: its record goes with it
     return index(ctx, [path], progress)
 
 

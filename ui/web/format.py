@@ -65,8 +65,14 @@ def find_quote(text: str, quote: str | None) -> tuple[int, int] | None:
 
 
 def where(passage: Passage) -> str:
-    """Date, page or section, then the file: escaped."""
-    return f'{esc(location(passage))} · <span class="cqa-file">{esc(passage.doc_id)}</span>'
+    """Date, page or section, then the file and, for a document added by address, a link to it: escaped."""
+    link = ""
+    if passage.url and passage.url.startswith(("http://", "https://")):
+        link = (
+            f' · <a class="cqa-url" href="{attr(passage.url)}" target="_blank"'
+            f' rel="noopener noreferrer nofollow">{esc(passage.url)}</a>'
+        )
+    return f'{esc(location(passage))} · <span class="cqa-file">{esc(passage.doc_id)}</span>{link}'
 
 
 # --- chat messages --------------------------------------------------------------------------
@@ -212,14 +218,15 @@ def empty_document_html() -> str:
 
 # --- documents tab --------------------------------------------------------------------------
 
-DOCUMENT_HEADERS = ["Title", "Date", "Format", "Chunks", "Indexed at", "File"]
+DOCUMENT_HEADERS = ["Title", "Date", "Format", "Chunks", "Indexed at", "File", "Address"]
 
 
 def document_rows(docs: Iterable[IndexedDocument]) -> list[list[object]]:
     """Table rows, newest document first. Plain values: the table shows them as text."""
     ordered = sorted(docs, key=lambda d: (d.date or "", d.doc_id), reverse=True)
     return [
-        [d.title, d.date or "undated", d.format, d.chunks, d.indexed_at.replace("T", " "), d.doc_id] for d in ordered
+        [d.title, d.date or "undated", d.format, d.chunks, d.indexed_at.replace("T", " "), d.doc_id, d.url or ""]
+        for d in ordered
     ]
 
 

@@ -7,13 +7,20 @@ from typing import Any
 
 import gradio as gr
 
+from ingest.add import Entry, add_addresses
 from rag.app import AppContext
 from rag.errors import ClusterQAError
+from rag.types import FailedFile
 from ui.web import documents, evaluation
 from ui.web import format as fmt
 from ui.web.chat import ChatService, ChatSession, filters_from
 
-STAGES = {"reading": "Reading files", "embedding": "Embedding chunks", "questions": "Asking the test questions"}
+STAGES = {
+    "fetching": "Fetching addresses",
+    "reading": "Reading files",
+    "embedding": "Embedding chunks",
+    "questions": "Asking the test questions",
+}
 
 
 def _progress(progress: gr.Progress) -> documents.Progress:
@@ -123,6 +130,27 @@ class Handlers:
             except Exception as exc:  # shown to the person; the saved files wait for a re-scan
                 error = documents.friendly(exc)
         return fmt.report_html(report, saved.rejected, saved.notes, error), None
+
+    def add_urls(self, text: str, progress: gr.Progress = gr.Progress()) -> Any:  # noqa: B008
+        """Outputs: the report, the address box (emptied once every address was fetched)."""
+        entries = [Entry(line.strip()) for line in (text or "").splitlines() if line.strip()]
+        if not entries:
+            return fmt.report_html(None, error="Enter one or more web addresses first."), gr.skip()
+        progress(0, desc="Fetching addresses")
+        try:
+            added = add_addresses(
+                self.ctx.config,
+                self.ctx.store,
+                self.ctx.embedder,
+                entries,
+                progress=_progress(progress),
+                wait=documents.INGEST_WAIT_SECONDS,
+            )
+        except Exception as exc:
+            return fmt.report_html(None, error=documents.friendly(exc)), gr.skip()
+        failed = [FailedFile(o.url, o.error or o.status) for o in added.fetched if o.error]
+        notes = [f"{o.status}: {o.url} → {o.path}" for o in added.fetched if not o.error]
+        return fmt.report_html(added.ingest, failed, notes), gr.skip() if failed else ""
 
     def rescan(self, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
         progress(0, desc="Re-scanning the corpus folder")

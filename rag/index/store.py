@@ -21,6 +21,7 @@ from chromadb.errors import NotFoundError
 from rag.config import AppConfig
 from rag.errors import StoreError
 from rag.index import chroma
+from rag.index.cards import DocumentCards
 from rag.index.chroma import ChromaEmbedding, Key, chunk_metadata, to_passage
 from rag.index.embedder import Embedder
 from rag.index.lexical import LexicalIndex
@@ -46,6 +47,7 @@ class Store:
         self.embedder = embedder
         self._client: Any = None
         self._lexical: LexicalIndex | None = None
+        self._cards: DocumentCards | None = None
         self._lexical_lock = threading.Lock()
         self._open_lock = threading.Lock()
         self._seen_generation: str | None = None  # embedded: the generation this process's vectors show
@@ -219,6 +221,14 @@ class Store:
                 self._lexical = loaded
             return self._lexical
 
+    def cards(self) -> DocumentCards:
+        """The document cards of the current generation, built from the chunks once per generation."""
+        stamp = self.generation()
+        with self._lexical_lock:
+            if self._cards is None or self._cards.stamp != stamp:
+                self._cards = DocumentCards.build(self.passages(), stamp)
+            return self._cards
+
     def documents(self) -> dict[str, IndexedDocument]:
         result: dict[str, IndexedDocument] = {}
         for ids, metas in self._pages(self._manifest(), ["metadatas"]):
@@ -351,4 +361,5 @@ class Store:
                 with self._writing():
                     self.client.delete_collection(name)
         self._lexical = None
+        self._cards = None
         self._seen_generation = None

@@ -1,0 +1,70 @@
+"""Document cards: the words that name each document, for routing a question to the documents it names.
+
+A card holds a document's title, the words of its file name, its year, and the names it states most:
+capitalised words frequent in it and rare in the other documents (a company's own name in its annual
+report, a cluster's name in its profile). Learnt from the indexed chunks; no word list.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from rag.index.tokenize import terms
+from rag.types import Passage
+
+TOP_NAMES = 30  # names kept per document
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z&'-]*[A-Za-z]\b")
+_SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
+
+
+@dataclass(frozen=True)
+class DocumentCards:
+    """One card per document, searchable with BM25; `stamp` is the store generation they were built from."""
+
+    stamp: str
+    doc_ids: list[str]
+    cards: list[list[str]]
+    model: Any  # bm25s.BM25 over the cards, or None when there are none
+
+    @classmethod
+    def build(cls, passages: Iterable[Passage], stamp: str) -> DocumentCards:
+        import bm25s
+
+        heads: dict[str, list[str]] = {}
+        stated: dict[str, Counter[str]] = defaultdict(Counter)
+        for p in passages:
+            if p.doc_id not in heads:
+                year = p.date[:4] if p.date else ""
+                heads[p.doc_id] = terms(f"{p.title} {_SEPARATORS.sub(' ', p.doc_id)} {year}")
+            stated[p.doc_id].update(t for word in _CAPITALISED.findall(p.text) for t in terms(word))
+        doc_ids = sorted(heads)
+        spread = Counter(t for counts in stated.values() for t in counts)  # documents stating each name
+
+        def weight(counts: Counter[str], term: str) -> float:
+            return counts[term] * math.log(1 + len(doc_ids) / spread[term])
+
+        cards = []
+        for doc_id in doc_ids:
+            counts = stated[doc_id]
+            top = sorted(counts, key=lambda t: (-weight(counts, t), t))[:TOP_NAMES]
+            cards.append(list(dict.fromkeys([*heads[doc_id], *top])) or ["\x00"])
+        model = None
+        if cards:
+            model = bm25s.BM25()
+            model.index(cards, show_progress=False)
+        return cls(stamp, doc_ids, cards, model)
+
+    def scores(self, words: Iterable[str]) -> np.ndarray[Any, Any]:
+        """BM25 score of each card (in doc_ids order) for these terms."""
+        vocabulary = {t for card in self.cards for t in card}
+        known = [t for t in words if t in vocabulary]
+        if self.model is None or not known:
+            return np.zeros(len(self.doc_ids))
+        return np.asarray(self.model.get_scores(known), dtype=np.float64)

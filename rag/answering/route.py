@@ -17,7 +17,9 @@ WEAK_RATIO = 1.2  # below CLEAR_RATIO but above this: rank their passages higher
 class Route:
     """The documents the question names, best first; `clear` when retrieval should search them alone.
 
-    `names` are the question's terms found on their cards: inside those documents they tell nothing apart.
+    `names` are the question's names found on their cards: inside those documents they tell nothing apart.
+    A year alone never routes: "in 2024" mostly dates the fact asked for; beside a name it tells that
+    name's documents of several years apart.
     """
 
     doc_ids: tuple[str, ...]
@@ -27,10 +29,9 @@ class Route:
 
 def route(cards: DocumentCards, question: Question) -> Route | None:
     """Match the question's names and years against the cards; None when it names no document in particular."""
-    if len(cards.doc_ids) < 2:
+    if len(cards.doc_ids) < 2 or not cards.scores(question.names).any():
         return None
-    asked = [*question.names, *question.years]
-    scores = cards.scores(asked)
+    scores = cards.scores([*question.names, *question.years])
     order = scores.argsort()[::-1]
     best = float(scores[order[0]])
     if best <= 0:
@@ -43,5 +44,6 @@ def route(cards: DocumentCards, question: Question) -> Route | None:
     if lowest < WEAK_RATIO * runner_up:
         return None
     on_cards = {t for i in named for t in cards.cards[i]}
-    names = frozenset(t for t in asked if t in on_cards)
-    return Route(tuple(cards.doc_ids[i] for i in named), lowest >= CLEAR_RATIO * runner_up, names)
+    names = frozenset(t for t in question.names if t in on_cards)
+    clear = lowest >= CLEAR_RATIO * runner_up
+    return Route(tuple(cards.doc_ids[i] for i in named), clear, names)

@@ -2,7 +2,8 @@
 
 A card holds a document's title, the words of its file name, its year, and the names it states most:
 capitalised words frequent in it and rare in the other documents (a company's own name in its annual
-report, a cluster's name in its profile). Learnt from the indexed chunks; no word list.
+report, a cluster's name in its profile), each stated across the document, not in one passage.
+Learnt from the indexed chunks; no word list.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from rag.index.tokenize import terms
 from rag.types import Passage
 
 TOP_NAMES = 30  # names kept per document
+# A document's own name runs through it; a name stated in fewer of its chunks than this (a count and a
+# share) is mentioned in passing and does not name the document.
+MIN_CHUNKS = 3
+MIN_SPREAD = 0.1
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z&'-]*[A-Za-z]\b")
 _SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
 
@@ -39,11 +44,16 @@ class DocumentCards:
 
         heads: dict[str, list[str]] = {}
         stated: dict[str, Counter[str]] = defaultdict(Counter)
+        spread_in: dict[str, Counter[str]] = defaultdict(Counter)  # chunks of the document stating each name
+        chunks: Counter[str] = Counter()
         for p in passages:
             if p.doc_id not in heads:
                 year = p.date[:4] if p.date else ""
                 heads[p.doc_id] = terms(f"{p.title} {_SEPARATORS.sub(' ', p.doc_id)} {year}")
-            stated[p.doc_id].update(t for word in _CAPITALISED.findall(p.text) for t in terms(word))
+            found = [t for word in _CAPITALISED.findall(p.text) for t in terms(word)]
+            stated[p.doc_id].update(found)
+            spread_in[p.doc_id].update(set(found))
+            chunks[p.doc_id] += 1
         doc_ids = sorted(heads)
         spread = Counter(t for counts in stated.values() for t in counts)  # documents stating each name
 
@@ -53,7 +63,10 @@ class DocumentCards:
         cards = []
         for doc_id in doc_ids:
             counts = stated[doc_id]
-            top = sorted(counts, key=lambda t: (-weight(counts, t), t))[:TOP_NAMES]
+            within = spread_in[doc_id]
+            least = max(MIN_CHUNKS, MIN_SPREAD * chunks[doc_id])
+            stated_enough = [t for t in counts if within[t] >= least]
+            top = sorted(stated_enough, key=lambda t: (-weight(counts, t), t))[:TOP_NAMES]
             cards.append(list(dict.fromkeys([*heads[doc_id], *top])) or ["\x00"])
         model = None
         if cards:

@@ -40,6 +40,15 @@ date: 2024-03-01
 Revenue for the year was ${revenue} million. Operating costs rose with energy prices and the
 Company kept its dividend unchanged. Cash flow from operations covered capital spending.
 
+## Operations
+{short} ran its sites at full capacity. Safety training reached every crew of {short} this year.
+
+## Sustainability
+{short} cut water use by a tenth and {company} published its first climate plan.
+
+## Risks
+{company} watches prices, rates and supply; {short} hedges part of its fuel.
+
 ## Leadership
 {chief} is the Chief Executive Officer of {company}. {short} thanks the Board and every employee of
 {short} for their work; {company} will report again next year.

@@ -17,6 +17,8 @@ DOCS = ["a.pdf", "b.pdf", "c.pdf", "d.pdf", "e.pdf"]
 class Scored(DocumentCards):
     """Cards whose scores are given: the question's names score `by_name`, its years add nothing."""
 
+    by_name: list[float]
+
     def __init__(self, by_name: list[float]) -> None:
         super().__init__("stamp", DOCS, [["acme"]] * len(DOCS), None)
         object.__setattr__(self, "by_name", by_name)

@@ -8,11 +8,14 @@ Learnt from the indexed chunks; no word list.
 
 from __future__ import annotations
 
+import json
 import math
+import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -40,8 +43,6 @@ class DocumentCards:
 
     @classmethod
     def build(cls, passages: Iterable[Passage], stamp: str) -> DocumentCards:
-        import bm25s
-
         heads: dict[str, list[str]] = {}
         stated: dict[str, Counter[str]] = defaultdict(Counter)
         spread_in: dict[str, Counter[str]] = defaultdict(Counter)  # chunks of the document stating each name
@@ -60,7 +61,7 @@ class DocumentCards:
         def weight(counts: Counter[str], term: str) -> float:
             return counts[term] * math.log(1 + len(doc_ids) / spread[term])
 
-        cards = []
+        cards: list[list[str]] = []
         for doc_id in doc_ids:
             counts = stated[doc_id]
             within = spread_in[doc_id]
@@ -68,11 +69,32 @@ class DocumentCards:
             stated_enough = [t for t in counts if within[t] >= least]
             top = sorted(stated_enough, key=lambda t: (-weight(counts, t), t))[:TOP_NAMES]
             cards.append(list(dict.fromkeys([*heads[doc_id], *top])) or ["\x00"])
+        return cls.of(stamp, doc_ids, cards)
+
+    @classmethod
+    def of(cls, stamp: str, doc_ids: list[str], cards: list[list[str]]) -> DocumentCards:
+        """Cards searchable with BM25 (indexing a few hundred short cards takes milliseconds)."""
+        import bm25s
+
         model = None
         if cards:
             model = bm25s.BM25()
             model.index(cards, show_progress=False)
         return cls(stamp, doc_ids, cards, model)
+
+    def save(self, path: Path) -> None:
+        """Written beside the BM25 index at ingest: a one-shot `ask` reads them instead of every chunk."""
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps({"stamp": self.stamp, "doc_ids": self.doc_ids, "cards": self.cards}), "utf-8")
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: Path) -> DocumentCards | None:
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            return cls.of(saved["stamp"], saved["doc_ids"], saved["cards"])
+        except (OSError, ValueError, KeyError):
+            return None
 
     def scores(self, words: Iterable[str]) -> np.ndarray[Any, Any]:
         """BM25 score of each card (in doc_ids order) for these terms."""

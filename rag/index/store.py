@@ -34,6 +34,7 @@ MANIFEST_SUFFIX = "-manifest"
 SETTINGS_KEY = "clusterqa_settings"
 GENERATION_KEY = "clusterqa_generation"
 LEXICAL_DIR = "bm25"
+CARDS_FILE = "cards.json"
 DIRTY = "dirty-"
 # Chroma records need a vector; manifest records are looked up by id only.
 _PLACEHOLDER_VECTOR = [1.0]
@@ -195,15 +196,18 @@ class Store:
     def commit_generation(self) -> None:
         """Record a change of the chunks: rebuild the BM25 index, then publish the new generation."""
         stamp = uuid.uuid4().hex
-        lexical = LexicalIndex.build(self.passages(), stamp)
+        passages = list(self.passages())
+        lexical = LexicalIndex.build(passages, stamp)
         lexical.save(self.config.index_dir / LEXICAL_DIR)
+        cards = DocumentCards.build(passages, stamp)
+        cards.save(self.config.index_dir / CARDS_FILE)
         metadata = self._manifest_metadata()
         metadata[GENERATION_KEY] = stamp
         with self._writing():
             self._manifest().modify(metadata=metadata)
         self._seen_generation = stamp
         with self._lexical_lock:
-            self._lexical = lexical
+            self._lexical, self._cards = lexical, cards
 
     def lexical(self) -> LexicalIndex:
         """The BM25 index of the current generation: from memory, else from disk, else rebuilt once."""
@@ -222,11 +226,18 @@ class Store:
             return self._lexical
 
     def cards(self) -> DocumentCards:
-        """The document cards of the current generation, built from the chunks once per generation."""
+        """The document cards of the current generation: from memory, else from disk, else built from the chunks."""
         stamp = self.generation()
         with self._lexical_lock:
             if self._cards is None or self._cards.stamp != stamp:
-                self._cards = DocumentCards.build(self.passages(), stamp)
+                path = self.config.index_dir / CARDS_FILE
+                loaded = DocumentCards.load(path)
+                if loaded is None or loaded.stamp != stamp:
+                    loaded = DocumentCards.build(self.passages(), stamp)
+                    if not stamp.startswith(DIRTY):
+                        with contextlib.suppress(OSError):
+                            loaded.save(path)
+                self._cards = loaded
             return self._cards
 
     def documents(self) -> dict[str, IndexedDocument]:

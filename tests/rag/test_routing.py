@@ -129,3 +129,13 @@ def test_documents_named_together_take_turns_at_the_top(ctx: AppContext) -> None
     mixed = take_turns([*ranked, *ctx.assistant.search("Quentar Foods dividend energy prices", k=3)])
     firsts = [p.doc_id for p in mixed[:2]]
     assert firsts == [doc_of("Norvale Mining"), doc_of("Quentar Foods")]
+
+
+def test_a_new_process_reads_the_cards_saved_at_ingest(ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh = build_context(ctx.config, ctx.embedder)
+
+    def no_chunk_reads(*_: object, **__: object) -> None:
+        raise AssertionError("the cards were rebuilt from the chunks")
+
+    monkeypatch.setattr(fresh.store, "passages", no_chunk_reads)
+    assert fresh.store.cards().cards == ctx.store.cards().cards

@@ -1,6 +1,7 @@
 """ClusterQA's core: settings, the index (embedder, store, BM25), answering and evaluation.
 
-`rag.answer(question, history=None, filters=None)` answers with the settings of the environment
+`rag.answer(question, history=None, filters=None)` answers, `rag.search(query, k=None, filters=None)` lists
+the best-matching passages without answering, both with the settings of the environment
 (CLUSTERQA_*, clusterqa.toml); the model and store are opened on first use, once per process.
 """
 
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rag.app import AppContext
-    from rag.types import Answer, Filters
+    from rag.types import Answer, Filters, Passage
 
 
 @lru_cache(maxsize=1)
@@ -26,3 +27,8 @@ def default_context() -> AppContext:
 def answer(question: str, history: Sequence[dict[str, str]] | None = None, filters: Filters | None = None) -> Answer:
     """Answer a question from the indexed documents, with citations (see rag.types.Answer)."""
     return default_context().assistant.answer(question, history, filters)
+
+
+def search(query: str, k: int | None = None, filters: Filters | None = None) -> list[Passage]:
+    """The k passages that best match the query, best first (see rag.types.Passage.as_json); no answer."""
+    return default_context().assistant.search(query, k, filters)

@@ -151,6 +151,20 @@ class Passage:
     ocr: bool = False
     url: str | None = None
 
+    def as_json(self) -> dict[str, object]:
+        """What search prints: where the passage is, its score and its text."""
+        return {
+            "document": self.title,
+            "doc_id": self.doc_id,
+            "chunk_id": self.chunk_id,
+            "date": self.date,
+            "page": self.page,
+            "page_label": self.page_label,
+            "section": self.section,
+            "score": round(self.score, 6),
+            "text": self.text,
+        }
+
 
 @dataclass(frozen=True)
 class Citation:

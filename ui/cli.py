@@ -21,6 +21,8 @@ from ui.ask import run as run_ask
 from ui.evaluate_cli import add_arguments as add_eval_arguments
 from ui.evaluate_cli import run as run_eval
 from ui.progress import progress_callback
+from ui.search import add_arguments as add_search_arguments
+from ui.search import run as run_search
 
 if TYPE_CHECKING:
     from rag.app import AppContext
@@ -57,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", help="ask a question (no question: an interactive chat)")
     add_ask_arguments(ask)
+
+    search = commands.add_parser("search", help="list the passages that best match a query (no answer)")
+    add_search_arguments(search)
 
     serve = commands.add_parser("serve", help="start the web UI (default http://127.0.0.1:7860)")
     serve.add_argument("--host", help="address to listen on (default: setting host)")
@@ -133,6 +138,7 @@ COMMANDS: dict[str, Callable[[AppContext, argparse.Namespace], int]] = {
     "add": run_add,
     "sources": _sources,
     "ask": run_ask,
+    "search": run_search,
     "eval": run_eval,
     "serve": _serve,
 }

@@ -43,6 +43,21 @@ class Assistant:
     ) -> Answer:
         return _last(self.stream(question, history, filters, k, retrieval))
 
+    def search(
+        self, query: str, k: int | None = None, filters: Filters | None = None, retrieval: Mode = "hybrid"
+    ) -> list[Passage]:
+        """The passages that best match the query, best first, with no answer made from them."""
+        found = retrieve(
+            self.store,
+            self.embedder,
+            analyse(query),
+            k or self.config.k,
+            filters=filters,
+            mode=retrieval,
+            cards=self.store.cards(),
+        )
+        return found.passages
+
     def excerpt(self, passage: Passage) -> Excerpt | None:
         """The page or section around a passage, for reading it in its document."""
         return excerpt(self.store, passage)
@@ -83,7 +98,16 @@ class Assistant:
         # The answer reads twice k passages, since figures from other dates live further down;
         # the first k are the ones shown (and given to an LLM).
         depth = 2 * (k or self.config.k)
-        found = retrieve(self.store, self.embedder, parsed, depth, filters=filters, mode=retrieval, lexical=lexical)
+        found = retrieve(
+            self.store,
+            self.embedder,
+            parsed,
+            depth,
+            filters=filters,
+            mode=retrieval,
+            lexical=lexical,
+            cards=self.store.cards(),
+        )
         timings = found.timings()
         pool = found.passages
         passages = pool[: k or self.config.k]

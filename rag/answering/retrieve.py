@@ -9,15 +9,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from rag.answering.question import Question
+from rag.answering.route import Route, route
 from rag.errors import QueryError
+from rag.index.cards import DocumentCards
 from rag.index.embedder import Embedder
 from rag.index.lexical import LexicalIndex
 from rag.index.store import Store
-from rag.index.tokenize import terms
+from rag.index.tokenize import stem, terms, words
 from rag.types import MODES, Filters, Mode, Passage
 
 RRF_K = 60
 DUPLICATE_JACCARD = 0.6
+BOOST = 1.5  # a weakly named document's passages: fused score times this
 FORMATS = ("markdown", "text", "html", "pdf", "docx")
 
 
@@ -66,6 +69,7 @@ class Retrieval:
     embed_ms: float | None = None
     dense_ms: float | None = None
     bm25_ms: float | None = None
+    route: Route | None = None
 
     def timings(self) -> dict[str, float]:
         stages = {"embed_ms": self.embed_ms, "dense_ms": self.dense_ms, "bm25_ms": self.bm25_ms}
@@ -85,8 +89,22 @@ def retrieve(
     filters: Filters | None = None,
     mode: Mode = "hybrid",
     lexical: LexicalIndex | None = None,
+    cards: DocumentCards | None = None,
 ) -> Retrieval:
-    """The k best passages for the question; `lexical` defaults to the store's current BM25 index."""
+    """The k best passages for the question; `lexical` defaults to the store's current BM25 index.
+
+    With `cards`, a question that names documents is routed: searched in them alone when it names them
+    clearly, their passages ranked higher when weakly. Documents chosen in the filters are never overruled.
+    """
+    chosen = route(cards, question) if cards is not None and not (filters and filters.doc_ids) else None
+    if chosen is not None and chosen.clear:
+        filters = replace(filters or Filters(), doc_ids=chosen.doc_ids)
+    boosted = set(chosen.doc_ids) if chosen is not None and not chosen.clear else set()
+    text = question.search_text
+    if chosen is not None and chosen.clear:
+        # Inside the named documents their names match everywhere: rank by the rest of the question.
+        rest = " ".join(w for w in words(text) if stem(w) not in chosen.names)
+        text = rest if terms(rest) else text
     candidates = max(4 * k, 20)
     found: dict[str, Passage] = {}
     dense_rank: dict[str, int] = {}
@@ -96,7 +114,7 @@ def retrieve(
 
     if mode in ("hybrid", "dense"):
         started = time.perf_counter()
-        vector = embedder.encode_query(question.search_text)
+        vector = embedder.encode_query(text)
         embed_ms, started = _since(started), time.perf_counter()
         for rank, passage in enumerate(store.query(vector, candidates, filters)):
             dense_rank[passage.chunk_id] = rank
@@ -106,7 +124,7 @@ def retrieve(
     if mode in ("hybrid", "bm25"):
         started = time.perf_counter()
         lexical = lexical if lexical is not None else store.lexical()
-        for rank, (cid, score) in enumerate(lexical.search(question.search_text, candidates, lexical.mask(filters))):
+        for rank, (cid, score) in enumerate(lexical.search(text, candidates, lexical.mask(filters))):
             lexical_rank[cid] = rank
             lexical_score[cid] = score
         for passage in store.get([cid for cid in lexical_rank if cid not in found]):
@@ -116,9 +134,23 @@ def retrieve(
     fused = []
     for cid, passage in found.items():
         score = sum(1.0 / (RRF_K + 1 + ranks[cid]) for ranks in (dense_rank, lexical_rank) if cid in ranks)
+        score *= BOOST if passage.doc_id in boosted else 1.0
         fused.append(replace(passage, score=score, bm25=lexical_score.get(cid)))
     fused.sort(key=lambda p: -p.score)
-    return Retrieval(group_duplicates(fused, k), embed_ms, dense_ms, bm25_ms)
+    if chosen is not None and chosen.clear and len(chosen.doc_ids) > 1:
+        fused = take_turns(fused)
+    return Retrieval(group_duplicates(fused, k), embed_ms, dense_ms, bm25_ms, chosen)
+
+
+def take_turns(passages: list[Passage]) -> list[Passage]:
+    """Each document's best passage, then each one's second best, and so on: a question naming two reaches both."""
+    seen: dict[str, int] = {}
+    turns = []
+    for passage in passages:
+        turns.append(seen.get(passage.doc_id, 0))
+        seen[passage.doc_id] = turns[-1] + 1
+    order = sorted(range(len(passages)), key=lambda i: (turns[i], i))
+    return [passages[i] for i in order]
 
 
 def group_duplicates(passages: list[Passage], limit: int | None = None) -> list[Passage]:

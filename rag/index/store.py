@@ -21,6 +21,7 @@ from chromadb.errors import NotFoundError
 from rag.config import AppConfig
 from rag.errors import StoreError
 from rag.index import chroma
+from rag.index.cards import DocumentCards
 from rag.index.chroma import ChromaEmbedding, Key, chunk_metadata, to_passage
 from rag.index.embedder import Embedder
 from rag.index.lexical import LexicalIndex
@@ -33,6 +34,7 @@ MANIFEST_SUFFIX = "-manifest"
 SETTINGS_KEY = "clusterqa_settings"
 GENERATION_KEY = "clusterqa_generation"
 LEXICAL_DIR = "bm25"
+CARDS_FILE = "cards.json"
 DIRTY = "dirty-"
 # Chroma records need a vector; manifest records are looked up by id only.
 _PLACEHOLDER_VECTOR = [1.0]
@@ -46,6 +48,7 @@ class Store:
         self.embedder = embedder
         self._client: Any = None
         self._lexical: LexicalIndex | None = None
+        self._cards: DocumentCards | None = None
         self._lexical_lock = threading.Lock()
         self._open_lock = threading.Lock()
         self._seen_generation: str | None = None  # embedded: the generation this process's vectors show
@@ -193,15 +196,18 @@ class Store:
     def commit_generation(self) -> None:
         """Record a change of the chunks: rebuild the BM25 index, then publish the new generation."""
         stamp = uuid.uuid4().hex
-        lexical = LexicalIndex.build(self.passages(), stamp)
+        passages = list(self.passages())
+        lexical = LexicalIndex.build(passages, stamp)
         lexical.save(self.config.index_dir / LEXICAL_DIR)
+        cards = DocumentCards.build(passages, stamp)
+        cards.save(self.config.index_dir / CARDS_FILE)
         metadata = self._manifest_metadata()
         metadata[GENERATION_KEY] = stamp
         with self._writing():
             self._manifest().modify(metadata=metadata)
         self._seen_generation = stamp
         with self._lexical_lock:
-            self._lexical = lexical
+            self._lexical, self._cards = lexical, cards
 
     def lexical(self) -> LexicalIndex:
         """The BM25 index of the current generation: from memory, else from disk, else rebuilt once."""
@@ -218,6 +224,21 @@ class Store:
                             loaded.save(folder)
                 self._lexical = loaded
             return self._lexical
+
+    def cards(self) -> DocumentCards:
+        """The document cards of the current generation: from memory, else from disk, else built from the chunks."""
+        stamp = self.generation()
+        with self._lexical_lock:
+            if self._cards is None or self._cards.stamp != stamp:
+                path = self.config.index_dir / CARDS_FILE
+                loaded = DocumentCards.load(path)
+                if loaded is None or loaded.stamp != stamp:
+                    loaded = DocumentCards.build(self.passages(), stamp)
+                    if not stamp.startswith(DIRTY):
+                        with contextlib.suppress(OSError):
+                            loaded.save(path)
+                self._cards = loaded
+            return self._cards
 
     def documents(self) -> dict[str, IndexedDocument]:
         result: dict[str, IndexedDocument] = {}
@@ -352,4 +373,5 @@ class Store:
                 with self._writing():
                     self.client.delete_collection(name)
         self._lexical = None
+        self._cards = None
         self._seen_generation = None

@@ -271,3 +271,17 @@ def test_served_process_connects_nowhere_but_loopback(page: Any, make_context: A
         output = process.communicate(timeout=30)[0]
     attempts = netlog.read_text() if netlog.exists() else ""
     assert attempts == "", f"outbound connections were attempted: {attempts}\n{output}"
+
+
+def test_search_switch_lists_ranked_passages_instead_of_an_answer(app: Served, page: Any) -> None:
+    page.goto(app.url)
+    page.get_by_label("Search: list the best-matching passages instead of answering").check()
+    result = ask(page, "Saraburi cement cluster")
+    assert "cqa-search" in (result.get_attribute("class") or "")
+    items = result.locator(".cqa-result")
+    assert items.count() >= 3
+    assert items.first.inner_text().startswith("1. ") and "Saraburi" in items.first.inner_text()
+    assert "no answer" in result.inner_text() and result.locator(".cqa-chip").count() == 0
+    page.get_by_label("Search: list the best-matching passages instead of answering").uncheck()
+    answer = ask(page, "Which cluster became the 21st member?")
+    assert "cqa-search" not in (answer.get_attribute("class") or "") and "Saraburi" in answer.inner_text()

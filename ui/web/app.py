@@ -63,6 +63,11 @@ def create_app(ctx: AppContext) -> gr.Blocks:
                             autofocus=True,
                         )
                         send = gr.Button("Ask", variant="primary", elem_id="cqa-send", scale=1, min_width=80)
+                    search_mode = gr.Checkbox(
+                        label="Search: list the best-matching passages instead of answering",
+                        value=False,
+                        elem_id="cqa-search-mode",
+                    )
                     with gr.Accordion("Filters (apply to the next questions)", open=False, elem_id="cqa-filters"):
                         with gr.Row():
                             since = gr.Textbox(label="From", placeholder="YYYY, YYYY-MM or YYYY-MM-DD")
@@ -151,9 +156,10 @@ def create_app(ctx: AppContext) -> gr.Blocks:
 
         # "multiple": a question sent while another is answered is queued by the session, never dropped.
         chat_out = [message, chatbot, sources, document]
-        message.submit(on.ask, [message, filters, session], chat_out, trigger_mode="multiple", **CHAT)
-        send.click(on.ask, [message, filters, session], chat_out, trigger_mode="multiple", **CHAT)
-        chatbot.example_select(on.ask_example, [filters, session], chat_out, trigger_mode="multiple", **CHAT)
+        asked = [message, filters, session, search_mode]
+        message.submit(on.ask, asked, chat_out, trigger_mode="multiple", **CHAT)
+        send.click(on.ask, asked, chat_out, trigger_mode="multiple", **CHAT)
+        chatbot.example_select(on.ask_example, asked[1:], chat_out, trigger_mode="multiple", **CHAT)
         chatbot.clear(on.clear_chat, [session], [sources, document], **QUICK)
         chatbot.select(on.select_answer, [session], [sources], **QUICK)
         sources.click(on.open_source, [session], [sources, document], **QUICK)

@@ -63,7 +63,7 @@ class ChatSession:
 
 
 def filters_from(state: Mapping[str, Any] | None) -> Filters | None:
-    """The filters of the UI state ({since, until, doc_ids}); QueryError when a date is not a date."""
+    """The filters of the UI state ({since, until, doc_ids, search}); QueryError when a date is not a date."""
     if not state:
         return None
     filters = make_filters(state.get("since") or None, state.get("until") or None, (), state.get("doc_ids") or ())
@@ -93,6 +93,10 @@ class ChatService:
         answer: Answer | None = None
         try:
             filters = filters_from(filters_state)
+            if filters_state and filters_state.get("search"):
+                found = self.assistant.search(question, None, filters)
+                yield [*asked, {"role": "assistant", "content": fmt.search_html(question, found)}], None
+                return
             for answer in self.assistant.stream(question, turns, filters):
                 yield [*asked, {"role": "assistant", "content": fmt.answer_html(answer, index, final=False)}], answer
         except ClusterQAError as exc:

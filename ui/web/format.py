@@ -131,6 +131,22 @@ def answer_html(answer: Answer, index: int, final: bool = True) -> str:
     )
 
 
+def search_html(query: str, passages: Sequence[Passage]) -> str:
+    """A search's message: the passages that match best, ranked, with where they are and their score."""
+    if not passages:
+        return (
+            f'<div class="cqa-answer cqa-search"><div class="cqa-text">No passage matches “{esc(query)}”.</div></div>'
+        )
+    rows = "".join(
+        f'<div class="cqa-result"><div class="cqa-source-title">{rank}. {esc(p.title)}'
+        f' <span class="cqa-score">score {p.score:.4f}</span></div>'
+        f'<div class="cqa-source-loc">{where(p)}</div><div class="cqa-source-text">{snippet(p.text, None)}</div></div>'
+        for rank, p in enumerate(passages, start=1)
+    )
+    meta = f"Search: {len(passages)} passage{'s' if len(passages) != 1 else ''}, best first (no answer)"
+    return f'<div class="cqa-answer cqa-search">{rows}<div class="cqa-meta">{meta}</div></div>'
+
+
 def mode_label(mode: str) -> str:
     return "LLM answer, checked against the sources" if mode == "llm" else "Extractive answer (quoted from the sources)"
 

@@ -42,23 +42,24 @@ class Handlers:
 
     # --- chat ---------------------------------------------------------------------------------
 
-    def ask(self, message: str, filters: dict[str, Any], session: ChatSession) -> Iterator[Any]:
+    def ask(self, message: str, filters: dict[str, Any], session: ChatSession, search: bool = False) -> Iterator[Any]:
         """Outputs: message box, chat, sources panel, document view.
 
-        Only the first step empties the message box: a question being typed meanwhile stays there.
+        Only the first step empties the message box: a question being typed meanwhile stays there. With
+        `search` (the chat's Search switch), the reply lists the best-matching passages instead of an answer.
         """
         box: Any = ""
-        for shown, answer, index in self.chat.ask(session, message, filters):
+        for shown, answer, index in self.chat.ask(session, message, {**(filters or {}), "search": search}):
             if answer is None:
                 yield box, shown, gr.skip(), gr.skip()
             else:
                 yield box, shown, fmt.sources_html(answer, index), fmt.empty_document_html()
             box = gr.skip()
 
-    def ask_example(self, filters: dict[str, Any], session: ChatSession, evt: gr.SelectData) -> Any:
+    def ask_example(self, filters: dict[str, Any], session: ChatSession, search: bool, evt: gr.SelectData) -> Any:
         value = evt.value
         text = value.get("text", "") if isinstance(value, dict) else str(value)
-        for _, *rest in self.ask(text, filters, session):
+        for _, *rest in self.ask(text, filters, session, search):
             yield gr.skip(), *rest
 
     def clear_chat(self, session: ChatSession) -> Any:

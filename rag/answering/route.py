@@ -1,0 +1,49 @@
+"""Document routing: the documents a question names, matched against their cards (no LLM, no word list)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rag.answering.question import Question
+from rag.index.cards import DocumentCards
+
+NAMED_SHARE = 0.5  # a document scoring at least this share of the best is named too ("A and B")
+MAX_NAMED = 3  # more close matches than this name no document in particular
+CLEAR_RATIO = 2.0  # the named documents outscore every other by this factor: search them alone
+WEAK_RATIO = 1.2  # below CLEAR_RATIO but above this: rank their passages higher, search everything
+
+
+@dataclass(frozen=True)
+class Route:
+    """The documents the question names, best first; `clear` when retrieval should search them alone.
+
+    `names` are the question's names found on their cards: inside those documents they tell nothing apart.
+    A year alone never routes: "in 2024" mostly dates the fact asked for; beside a name it tells that
+    name's documents of several years apart.
+    """
+
+    doc_ids: tuple[str, ...]
+    clear: bool
+    names: frozenset[str] = frozenset()
+
+
+def route(cards: DocumentCards, question: Question) -> Route | None:
+    """Match the question's names and years against the cards; None when it names no document in particular."""
+    if len(cards.doc_ids) < 2 or not cards.scores(question.names).any():
+        return None
+    scores = cards.scores([*question.names, *question.years])
+    order = scores.argsort()[::-1]
+    best = float(scores[order[0]])
+    if best <= 0:
+        return None
+    named = [int(i) for i in order if scores[i] >= NAMED_SHARE * best]
+    if len(named) > MAX_NAMED:
+        return None
+    runner_up = float(scores[order[len(named)]]) if len(named) < len(order) else 0.0
+    lowest = float(scores[named[-1]])
+    if lowest < WEAK_RATIO * runner_up:
+        return None
+    on_cards = {t for i in named for t in cards.cards[i]}
+    names = frozenset(t for t in question.names if t in on_cards)
+    clear = lowest >= CLEAR_RATIO * runner_up
+    return Route(tuple(cards.doc_ids[i] for i in named), clear, names)

@@ -1,0 +1,55 @@
+"""route()'s decision from card scores: clear, weak, several documents, none."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from rag.answering.question import analyse
+from rag.answering.route import route
+from rag.index.cards import DocumentCards
+
+DOCS = ["a.pdf", "b.pdf", "c.pdf", "d.pdf", "e.pdf"]
+
+
+class Scored(DocumentCards):
+    """Cards whose scores are given: the question's names score `by_name`, its years add nothing."""
+
+    by_name: list[float]
+
+    def __init__(self, by_name: list[float]) -> None:
+        super().__init__("stamp", DOCS, [["acme"]] * len(DOCS), None)
+        object.__setattr__(self, "by_name", by_name)
+
+    def scores(self, words: Iterable[str]) -> np.ndarray[Any, Any]:
+        return np.array(self.by_name if "acme" in list(words) else [0.0] * len(DOCS))
+
+
+QUESTION = analyse("What did Acme report in 2023?")
+
+
+def test_one_document_far_ahead_is_searched_alone() -> None:
+    chosen = route(Scored([0.0, 3.0, 1.0, 0.5, 0.0]), QUESTION)
+    assert chosen is not None and chosen.clear and chosen.doc_ids == ("b.pdf",) and chosen.names == {"acme"}
+
+
+def test_two_close_documents_ahead_of_the_rest_are_both_named() -> None:
+    chosen = route(Scored([2.0, 1.8, 0.2, 0.0, 0.0]), QUESTION)
+    assert chosen is not None and chosen.clear and chosen.doc_ids == ("a.pdf", "b.pdf")
+
+
+def test_a_small_lead_only_boosts() -> None:
+    chosen = route(Scored([1.0, 0.55, 0.45, 0.0, 0.0]), QUESTION)
+    assert chosen is not None and not chosen.clear and chosen.doc_ids == ("a.pdf", "b.pdf")
+
+
+def test_no_lead_or_too_many_close_documents_route_nowhere() -> None:
+    assert route(Scored([1.0, 0.55, 0.48, 0.0, 0.0]), QUESTION) is None  # 0.55 is not 1.2 times 0.48
+    assert route(Scored([1.0, 0.9, 0.9, 0.9, 0.0]), QUESTION) is None
+    assert route(Scored([0.0] * 5), QUESTION) is None
+
+
+def test_a_year_alone_never_routes() -> None:
+    assert route(Scored([3.0, 0.0, 0.0, 0.0, 0.0]), analyse("What was reported in 2023?")) is None

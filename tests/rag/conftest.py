@@ -13,6 +13,7 @@ from rag.app import build_context
 from rag.config import AppConfig
 from rag.index.embedder import Embedder
 from tests.conftest import CORPUS
+from tests.support.cli import clusterqa_env
 
 
 def shipped_assistant(folder: Path, embedder: Embedder, **settings: object) -> Assistant:
@@ -27,3 +28,9 @@ def shipped_assistant(folder: Path, embedder: Embedder, **settings: object) -> A
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Assistant:
     return shipped_assistant(tmp_path_factory.mktemp("shipped"), embedder)
+
+
+@pytest.fixture(scope="module")
+def env(assistant: Assistant) -> dict[str, str]:
+    """The environment of a `clusterqa` subprocess over the shipped corpus's index."""
+    return clusterqa_env(assistant.config.corpus_dir, assistant.config.index_dir)

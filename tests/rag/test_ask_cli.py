@@ -10,14 +10,9 @@ from pathlib import Path
 import pytest
 
 from rag.answering.assistant import Assistant
-from tests.support.cli import clusterqa_env, run_cli
+from tests.support.cli import run_cli
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def env(assistant: Assistant) -> dict[str, str]:
-    return clusterqa_env(assistant.config.corpus_dir, assistant.config.index_dir)
 
 
 def test_ask_json_has_the_documented_shape(env: dict[str, str]) -> None:

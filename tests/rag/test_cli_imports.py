@@ -8,11 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from rag.answering.assistant import Assistant
-from tests.support.cli import clusterqa_env
-
 REPO = Path(__file__).resolve().parents[2]
 HEAVY = {"torch", "transformers", "sentence_transformers", "sklearn", "gradio", "matplotlib", "llama_index"}
 RUN = """
@@ -25,11 +20,6 @@ with contextlib.redirect_stdout(io.StringIO()) as out:
         code = exc.code
 print(json.dumps({"code": code, "out": out.getvalue(), "modules": sorted({m.split(".")[0] for m in sys.modules})}))
 """
-
-
-@pytest.fixture(scope="module")
-def env(assistant: Assistant) -> dict[str, str]:
-    return clusterqa_env(assistant.config.corpus_dir, assistant.config.index_dir)
 
 
 def cli(env: dict[str, str], *args: str) -> dict[str, Any]:

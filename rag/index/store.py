@@ -23,6 +23,7 @@ from rag.errors import StoreError
 from rag.index import chroma
 from rag.index.cards import DocumentCards
 from rag.index.chroma import ChromaEmbedding, Key, chunk_metadata, to_passage
+from rag.index.derived import DIRTY, Derived
 from rag.index.embedder import Embedder
 from rag.index.lexical import LexicalIndex
 from rag.types import Chunk, Filters, IndexedDocument, Passage
@@ -35,7 +36,6 @@ SETTINGS_KEY = "clusterqa_settings"
 GENERATION_KEY = "clusterqa_generation"
 LEXICAL_DIR = "bm25"
 CARDS_FILE = "cards.json"
-DIRTY = "dirty-"
 # Chroma records need a vector; manifest records are looked up by id only.
 _PLACEHOLDER_VECTOR = [1.0]
 
@@ -47,9 +47,8 @@ class Store:
         self.config = config
         self.embedder = embedder
         self._client: Any = None
-        self._lexical: LexicalIndex | None = None
-        self._cards: DocumentCards | None = None
-        self._lexical_lock = threading.Lock()
+        self._lexical = Derived(config.index_dir / LEXICAL_DIR, LexicalIndex.load, LexicalIndex.build)
+        self._cards = Derived(config.index_dir / CARDS_FILE, DocumentCards.load, DocumentCards.build)
         self._open_lock = threading.Lock()
         self._seen_generation: str | None = None  # embedded: the generation this process's vectors show
 
@@ -194,51 +193,26 @@ class Store:
         self._seen_generation = metadata[GENERATION_KEY]
 
     def commit_generation(self) -> None:
-        """Record a change of the chunks: rebuild the BM25 index, then publish the new generation."""
+        """Record a change of the chunks: rebuild BM25 and the document cards, then publish the new generation."""
         stamp = uuid.uuid4().hex
         passages = list(self.passages())
-        lexical = LexicalIndex.build(passages, stamp)
-        lexical.save(self.config.index_dir / LEXICAL_DIR)
-        cards = DocumentCards.build(passages, stamp)
-        cards.save(self.config.index_dir / CARDS_FILE)
+        lexical = self._lexical.build_and_save(passages, stamp)
+        cards = self._cards.build_and_save(passages, stamp)
         metadata = self._manifest_metadata()
         metadata[GENERATION_KEY] = stamp
         with self._writing():
             self._manifest().modify(metadata=metadata)
         self._seen_generation = stamp
-        with self._lexical_lock:
-            self._lexical, self._cards = lexical, cards
+        self._lexical.keep(lexical)
+        self._cards.keep(cards)
 
     def lexical(self) -> LexicalIndex:
         """The BM25 index of the current generation: from memory, else from disk, else rebuilt once."""
-        stamp = self.generation()
-        with self._lexical_lock:
-            if self._lexical is None or self._lexical.stamp != stamp:
-                folder = self.config.index_dir / LEXICAL_DIR
-                loaded = LexicalIndex.load(folder)
-                if loaded is None or loaded.stamp != stamp:
-                    # Built elsewhere (a Chroma server shared by machines) or lost: rebuild from the chunks.
-                    loaded = LexicalIndex.build(self.passages(), stamp)
-                    if not stamp.startswith(DIRTY):  # mid-ingest, the ingest owns the folder
-                        with contextlib.suppress(OSError):
-                            loaded.save(folder)
-                self._lexical = loaded
-            return self._lexical
+        return self._lexical.get(self.generation(), self.passages)
 
     def cards(self) -> DocumentCards:
         """The document cards of the current generation: from memory, else from disk, else built from the chunks."""
-        stamp = self.generation()
-        with self._lexical_lock:
-            if self._cards is None or self._cards.stamp != stamp:
-                path = self.config.index_dir / CARDS_FILE
-                loaded = DocumentCards.load(path)
-                if loaded is None or loaded.stamp != stamp:
-                    loaded = DocumentCards.build(self.passages(), stamp)
-                    if not stamp.startswith(DIRTY):
-                        with contextlib.suppress(OSError):
-                            loaded.save(path)
-                self._cards = loaded
-            return self._cards
+        return self._cards.get(self.generation(), self.passages)
 
     def documents(self) -> dict[str, IndexedDocument]:
         result: dict[str, IndexedDocument] = {}
@@ -372,6 +346,6 @@ class Store:
             if name in existing:
                 with self._writing():
                     self.client.delete_collection(name)
-        self._lexical = None
-        self._cards = None
+        self._lexical.keep(None)
+        self._cards.keep(None)
         self._seen_generation = None

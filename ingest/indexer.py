@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,6 +30,9 @@ from rag.types import Chunk, Document, FailedFile, IndexedDocument, IngestReport
 # Bump when chunking changes in a way that changes chunk texts.
 CHUNKER_VERSION = 1
 ENCODE_SLICE = 1024
+# Parse in worker processes when the new and changed PDF and DOCX files weigh this much together.
+PARALLEL_BYTES = 2_000_000
+PARALLEL_FORMATS = (".pdf", ".docx")
 
 Progress = Callable[[str, int, int], None]
 
@@ -147,23 +154,61 @@ def _plan(
     report: IngestReport,
     progress: Progress | None,
 ) -> list[_Pending]:
-    pending: list[_Pending] = []
-    for number, cand in enumerate(candidates, start=1):
-        if progress:
-            progress("reading", number, len(candidates))
+    """The new and changed files, parsed (unchanged files are only hashed)."""
+    changed: list[tuple[Candidate, bytes]] = []
+    for cand in candidates:
         old = indexed.get(cand.doc_id)
         try:
             check_supported(cand.path)
             data = read_bytes(cand.path, config.max_file_bytes)
-            if old is not None and old.sha256 == hashlib.sha256(data).hexdigest():
-                report.unchanged += 1
-                continue
-            doc = parse_bytes(data, cand.path, cand.doc_id)
-            source = read_source(cand.path) if doc.url is None else None
-            pending.append(_Pending(replace(doc, url=source.url) if source else doc, old, []))
         except LoadError as exc:
             report.failed.append(FailedFile(cand.doc_id, str(exc)))
+            continue
+        if old is not None and old.sha256 == hashlib.sha256(data).hexdigest():
+            report.unchanged += 1
+        else:
+            changed.append((cand, data))
+    pending: list[_Pending] = []
+    for number, ((cand, _), parsed) in enumerate(zip(changed, _parse_all(changed), strict=True), start=1):
+        if progress:
+            progress("reading", number, len(changed))
+        if isinstance(parsed, LoadError):
+            report.failed.append(FailedFile(cand.doc_id, str(parsed)))
+            continue
+        source = read_source(cand.path) if parsed.url is None else None
+        pending.append(_Pending(replace(parsed, url=source.url) if source else parsed, indexed.get(cand.doc_id), []))
     return pending
+
+
+def _parse(data: bytes, path: Path, doc_id: str) -> Document | LoadError:
+    try:
+        return parse_bytes(data, path, doc_id)
+    except LoadError as exc:
+        return exc
+
+
+def _parse_all(files: list[tuple[Candidate, bytes]]) -> Iterator[Document | LoadError]:
+    """Each file parsed, in order; long PDFs and DOCX files in worker processes, one per core.
+
+    Parsing is pure Python and holds one core, while embedding uses them all; with several large files
+    the parse runs on every core. A worker that dies (a crash in a PDF library) costs only the speed-up:
+    the files it had not returned are parsed here.
+    """
+    heavy = sum(len(data) for cand, data in files if cand.path.suffix.lower() in PARALLEL_FORMATS)
+    workers = min(len(os.sched_getaffinity(0)), len(files))
+    if workers < 2 or heavy < PARALLEL_BYTES:
+        yield from (_parse(data, cand.path, cand.doc_id) for cand, data in files)
+        return
+    done = 0
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(_parse, data, cand.path, cand.doc_id) for cand, data in files]
+            for future in futures:
+                result = future.result()
+                done += 1
+                yield result
+    except BrokenProcessPool:
+        yield from (_parse(data, cand.path, cand.doc_id) for cand, data in files[done:])
 
 
 def _reuse_renamed(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import insort
 from dataclasses import dataclass
 from statistics import median
 
@@ -21,21 +22,18 @@ _ROTATED = 0.05  # radians
 _SPACES = {" ", "\t", "\u00a0", "\r", "\n", "\x02", "\ufffe", ""}
 
 
-@dataclass
 class Char:
-    text: str
-    x0: float
-    x1: float
-    y0: float
-    y1: float
+    """One character's text and box; height and middle computed once (millions are made per report)."""
 
-    @property
-    def height(self) -> float:
-        return self.y1 - self.y0
+    __slots__ = ("text", "x0", "x1", "y0", "y1", "height", "middle")
 
-    @property
-    def middle(self) -> float:
-        return (self.y0 + self.y1) / 2
+    def __init__(self, text: str, x0: float, x1: float, y0: float, y1: float) -> None:
+        self.text, self.x0, self.x1, self.y0, self.y1 = text, x0, x1, y0, y1
+        self.height = y1 - y0
+        self.middle = (y0 + y1) / 2
+
+
+_BLANK = Char(" ", 0, 0, 0, 0)
 
 
 @dataclass
@@ -57,18 +55,22 @@ def page_chars(page: pdfium.PdfPage) -> list[Char]:
     """Every visible character with its loose box (font ascent to descent), so sizes compare across glyphs."""
     textpage = page.get_textpage()
     top = page.get_height()
+    raw, rect = textpage.raw, pdfium_c.FS_RECTF()
+    unicode, angle = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetCharAngle
+    box = pdfium_c.FPDFText_GetLooseCharBox
     chars: list[Char] = []
     for index in range(textpage.count_chars()):
-        code = pdfium_c.FPDFText_GetUnicode(textpage, index)
+        code = unicode(raw, index)
         text = chr(code) if 0 < code < 0x110000 else ""
         if text in _SPACES or not text.isprintable():
-            chars.append(Char(" ", 0, 0, 0, 0))
+            chars.append(_BLANK)
             continue
-        if _ROTATED < pdfium_c.FPDFText_GetCharAngle(textpage, index) < 2 * math.pi - _ROTATED:
-            chars.append(Char(" ", 0, 0, 0, 0))  # rotated text (watermarks, axis titles) is not part of a line
+        if _ROTATED < angle(raw, index) < 2 * math.pi - _ROTATED:
+            chars.append(_BLANK)  # rotated text (watermarks, axis titles) is not part of a line
             continue
-        left, bottom, right, up = textpage.get_charbox(index, loose=True)
-        chars.append(Char(text, left, right, top - up, top - bottom))
+        if not box(raw, index, rect):
+            raise pdfium.PdfiumError("Failed to get charbox.")
+        chars.append(Char(text, rect.left, rect.right, top - rect.top, top - rect.bottom))
     return chars
 
 
@@ -98,25 +100,30 @@ def _words(chars: list[Char]) -> list[list[Char]]:
 
 def _lines(words: list[list[Char]]) -> list[list[list[Char]]]:
     """Words grouped into lines by their vertical position, each line sorted left to right."""
-    boxes = sorted(words, key=lambda w: (_body_middle(w), w[0].x0))
+    boxes = sorted(((_body_middle(w), w[0].x0, _body_height(w), w) for w in words), key=lambda b: b[:2])
     lines: list[list[list[Char]]] = []
-    for word in boxes:
-        middle = _body_middle(word)
-        if lines:
-            line = lines[-1]
-            ref = median(_body_middle(w) for w in line)
-            size = median(_body_height(w) for w in line)
-            if abs(middle - ref) < 0.45 * size:
-                line.append(word)
-                continue
+    middles: list[float] = []  # the current line's word middles and heights, kept sorted for their medians
+    heights: list[float] = []
+    for middle, _, height, word in boxes:
+        if lines and abs(middle - _sorted_median(middles)) < 0.45 * _sorted_median(heights):
+            lines[-1].append(word)
+            insort(middles, middle)
+            insort(heights, height)
+            continue
         lines.append([word])
+        middles, heights = [middle], [height]
     for line in lines:
         line.sort(key=lambda w: w[0].x0)
     return lines
 
 
+def _sorted_median(values: list[float]) -> float:
+    half = len(values) // 2
+    return values[half] if len(values) % 2 else (values[half - 1] + values[half]) / 2
+
+
 def _body_middle(word: list[Char]) -> float:
-    return median(c.middle for c in word)
+    return _sorted_median(sorted(c.middle for c in word))
 
 
 def _body_height(word: list[Char]) -> float:

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from ingest import indexer
+from ingest.chunker import chunk_document
 from ingest.indexer import run_ingest
+from ingest.loaders import parse_bytes
 from rag.app import AppContext
 from rag.errors import IndexBusyError, IndexMismatchError
 from rag.types import Filters
 from tests.support.consistency import assert_consistent
+from tests.support.files import write_pdf
+from tests.support.report_pdf import write_report_pdf
 
 TEXT = "The {name} cluster joined the initiative. It works on hydrogen, carbon capture and {topic}."
 
@@ -166,3 +172,35 @@ def test_shipped_corpus_indexes_without_failures(make_context, tmp_path: Path) -
     assert {1, 2, 3} <= pages
     sections = {p.section for p in ctx.store.passages(Filters(formats=("docx",)))}
     assert len(sections - {None}) >= 2
+
+
+def test_worker_processes_parse_as_this_process_does(make_context, tmp_path: Path, monkeypatch) -> None:
+    """Several PDFs are parsed in worker processes: same documents as parsing here, failures still reported."""
+    corpus = tmp_path / "pdfs"
+    corpus.mkdir()
+    write_report_pdf(corpus / "report.pdf")
+    write_pdf(corpus / "notes.pdf", ["The Saraburi cluster cut clinker use.", "Its second page."])
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.7\nnot a PDF body")
+    parsed = []
+    monkeypatch.setattr(indexer, "chunk_document", lambda doc, *args: parsed.append(doc) or chunk_document(doc, *args))
+    submitted = []
+
+    class Pool(ProcessPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            submitted.append(args[2])
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(indexer, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(indexer, "PARALLEL_BYTES", 0)
+    report = ingest(make_context(corpus))
+    assert sorted(submitted) == ["broken.pdf", "notes.pdf", "report.pdf"]
+    assert report.added == 2 and [f.source for f in report.failed] == ["broken.pdf"]
+    assert "damaged" in report.failed[0].error
+    assert {doc.doc_id for doc in parsed} == {"report.pdf", "notes.pdf"}
+    for doc in parsed:
+        path = corpus / doc.doc_id
+        assert doc == parse_bytes(path.read_bytes(), path, doc.doc_id)
+    # The same files parsed here (below the threshold) give the same index.
+    monkeypatch.setattr(indexer, "PARALLEL_BYTES", 10**12)
+    again = ingest(make_context(corpus, tmp_path / "here"))
+    assert again.chunks == report.chunks and [f.error for f in again.failed] == [f.error for f in report.failed]

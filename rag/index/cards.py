@@ -2,7 +2,8 @@
 
 A card holds a document's title, the words of its file name, its year, and the names it states most:
 capitalised words frequent in it and rare in the other documents (a company's own name in its annual
-report, a cluster's name in its profile), each stated across the document, not in one passage.
+report, a cluster's name in its profile), each stated across the document, not in one passage. A word
+that most documents state (capitalised) names none of them and is left off every card, title included.
 Learnt from the indexed chunks; no word list.
 """
 
@@ -27,7 +28,10 @@ TOP_NAMES = 30  # names kept per document
 # A document's own name runs through it; a name stated in fewer of its chunks than this (a count and a
 # share) is mentioned in passing and does not name the document.
 MIN_CHUNKS = 3
-MIN_SPREAD = 0.1
+MIN_SPREAD = 0.05
+# A capitalised word stated in more than this share of the documents names none of them ("Company",
+# "Group", "December", the publisher's own name), even in a title.
+MAX_DOC_SHARE = 0.5
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z&'-]*[A-Za-z]\b")
 _SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
 
@@ -61,6 +65,7 @@ class DocumentCards:
         def weight(counts: Counter[str], term: str) -> float:
             return counts[term] * math.log(1 + len(doc_ids) / spread[term])
 
+        common = max(1.0, MAX_DOC_SHARE * len(doc_ids))
         cards: list[list[str]] = []
         for doc_id in doc_ids:
             counts = stated[doc_id]
@@ -68,7 +73,8 @@ class DocumentCards:
             least = max(MIN_CHUNKS, MIN_SPREAD * chunks[doc_id])
             stated_enough = [t for t in counts if within[t] >= least]
             top = sorted(stated_enough, key=lambda t: (-weight(counts, t), t))[:TOP_NAMES]
-            cards.append(list(dict.fromkeys([*heads[doc_id], *top])) or ["\x00"])
+            card = [t for t in dict.fromkeys([*heads[doc_id], *top]) if spread[t] <= common]
+            cards.append(card or ["\x00"])
         return cls.of(stamp, doc_ids, cards)
 
     @classmethod

@@ -10,6 +10,8 @@ from rag.answering.retrieve import make_filters, take_turns
 from rag.answering.route import route
 from rag.app import AppContext, build_context
 from rag.config import AppConfig
+from rag.index import cards as cards_module
+from rag.index.cards import DocumentCards
 from rag.index.embedder import Embedder
 from rag.index.tokenize import terms
 
@@ -77,6 +79,15 @@ def test_cards_learn_each_company_name_from_its_own_text(ctx: AppContext) -> Non
     assert set(terms("Norvale Mining")) <= set(card[doc_of("Norvale Mining")])
     assert not set(terms("Norvale Quentar")) <= set(card[doc_of("Halvorsen Shipping")])
     assert ctx.store.cards() is cards  # cached while the index is unchanged
+
+
+def test_words_most_documents_state_name_none_of_them(ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"Board" and "Company" run through every report, "Annual" is in every title: no card keeps them."""
+    common = set(terms("Board Company Annual Chief Executive Officer"))
+    assert not any(common & set(card) for card in ctx.store.cards().cards)
+    monkeypatch.setattr(cards_module, "MAX_DOC_SHARE", 1.0)
+    uncapped = DocumentCards.build(ctx.store.passages(), "uncapped")
+    assert all(common & set(card) for card in uncapped.cards)  # what the rule removes
 
 
 def test_a_question_naming_a_company_searches_its_report_first(ctx: AppContext) -> None:

@@ -7,8 +7,8 @@ frequency, in the answerer), the kind of value asked for from the question's wor
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 
 from rag.index.tokenize import STOPWORDS, stem, terms, words
 
@@ -47,6 +47,15 @@ class Question:
     wants: str  # "number", "date", "person", "list", "name", "yes-no" or "any"
     names: tuple[str, ...] = ()  # stemmed capitalised words: what the question is about
     counted: str | None = None  # the noun after "how many"/"how much"
+
+    def inside(self, named: Collection[str]) -> Question:
+        """The question as read inside the documents it names: there their names match every passage and
+        tell nothing apart, so they leave its terms, names and compared text (kept if nothing else is left)."""
+        rest = tuple(t for t in self.terms if t not in named)
+        if not rest or not named:
+            return self
+        resolved = " ".join(w for w in words(self.resolved) if stem(w) not in named)
+        return replace(self, resolved=resolved, terms=rest, names=tuple(n for n in self.names if n not in named))
 
 
 def wanted_kind(text: str) -> str:

@@ -11,6 +11,7 @@ NAMED_SHARE = 0.5  # a document scoring at least this share of the best is named
 MAX_NAMED = 3  # more close matches than this name no document in particular
 CLEAR_RATIO = 2.0  # the named documents outscore every other by this factor: search them alone
 WEAK_RATIO = 1.2  # below CLEAR_RATIO but above this: rank their passages higher, search everything
+LONG_DOCUMENT = 100  # chunks (about 20 pages): a report, not an article
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Route:
     doc_ids: tuple[str, ...]
     clear: bool
     names: frozenset[str] = frozenset()
+    long: bool = False  # every named document is long
 
 
 def route(cards: DocumentCards, question: Question) -> Route | None:
@@ -46,4 +48,5 @@ def route(cards: DocumentCards, question: Question) -> Route | None:
     on_cards = {t for i in named for t in cards.cards[i]}
     names = frozenset(t for t in question.names if t in on_cards)
     clear = lowest >= CLEAR_RATIO * runner_up
-    return Route(tuple(cards.doc_ids[i] for i in named), clear, names)
+    long = all(cards.chunks[i] >= LONG_DOCUMENT for i in named)
+    return Route(tuple(cards.doc_ids[i] for i in named), clear, names, long)

@@ -43,6 +43,7 @@ class DocumentCards:
     stamp: str
     doc_ids: list[str]
     cards: list[list[str]]
+    chunks: list[int]  # each document's number of chunks
     model: Any  # bm25s.BM25 over the cards, or None when there are none
 
     @classmethod
@@ -75,10 +76,10 @@ class DocumentCards:
             top = sorted(stated_enough, key=lambda t: (-weight(counts, t), t))[:TOP_NAMES]
             card = [t for t in dict.fromkeys([*heads[doc_id], *top]) if spread[t] <= common]
             cards.append(card or ["\x00"])
-        return cls.of(stamp, doc_ids, cards)
+        return cls.of(stamp, doc_ids, cards, [chunks[d] for d in doc_ids])
 
     @classmethod
-    def of(cls, stamp: str, doc_ids: list[str], cards: list[list[str]]) -> DocumentCards:
+    def of(cls, stamp: str, doc_ids: list[str], cards: list[list[str]], chunks: list[int]) -> DocumentCards:
         """Cards searchable with BM25 (indexing a few hundred short cards takes milliseconds)."""
         import bm25s
 
@@ -86,19 +87,21 @@ class DocumentCards:
         if cards:
             model = bm25s.BM25()
             model.index(cards, show_progress=False)
-        return cls(stamp, doc_ids, cards, model)
+        return cls(stamp, doc_ids, cards, chunks, model)
 
     def save(self, path: Path) -> None:
         """Written beside the BM25 index at ingest: a one-shot `ask` reads them instead of every chunk."""
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps({"stamp": self.stamp, "doc_ids": self.doc_ids, "cards": self.cards}), "utf-8")
+        tmp.write_text(json.dumps(
+            {"stamp": self.stamp, "doc_ids": self.doc_ids, "cards": self.cards, "chunks": self.chunks}
+        ), "utf-8")
         os.replace(tmp, path)
 
     @classmethod
     def load(cls, path: Path) -> DocumentCards | None:
         try:
             saved = json.loads(path.read_text(encoding="utf-8"))
-            return cls.of(saved["stamp"], saved["doc_ids"], saved["cards"])
+            return cls.of(saved["stamp"], saved["doc_ids"], saved["cards"], saved["chunks"])
         except (OSError, ValueError, KeyError):
             return None
 

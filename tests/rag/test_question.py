@@ -40,3 +40,13 @@ def test_a_follow_up_inherits_the_previous_question() -> None:
     assert "Louisiana" in q.search_text and q.years == ("2024",)
     assert "cluster" in q.terms and "hydrogen" in q.terms
     assert analyse("How much hydrogen does LFEC use?", history).search_text == "How much hydrogen does LFEC use?"
+
+
+def test_inside_its_document_a_question_loses_the_names_that_routed_it() -> None:
+    asked = analyse("What was the Gross margin (%) for Armadale Capital Plc according to the annual report?")
+    inside = asked.inside(frozenset({"armadal", "plc"}))
+    assert "armadal" in asked.terms and "armadal" in asked.names and "armadale" in asked.resolved.lower()
+    assert "armadal" not in inside.terms and "plc" not in inside.names and "armadale" not in inside.resolved
+    assert {"gros", "margin"} <= set(inside.terms) and inside.wants == asked.wants
+    only_name = analyse("Armadale?")
+    assert only_name.inside(frozenset({"armadal"})) is only_name  # nothing else to ask: kept as asked

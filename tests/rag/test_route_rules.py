@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from rag.answering.question import analyse
-from rag.answering.route import route
+from rag.answering.route import LONG_DOCUMENT, route
 from rag.index.cards import DocumentCards
 
 DOCS = ["a.pdf", "b.pdf", "c.pdf", "d.pdf", "e.pdf"]
@@ -19,8 +19,8 @@ class Scored(DocumentCards):
 
     by_name: list[float]
 
-    def __init__(self, by_name: list[float]) -> None:
-        super().__init__("stamp", DOCS, [["acme"]] * len(DOCS), None)
+    def __init__(self, by_name: list[float], chunks: list[int] | None = None) -> None:
+        super().__init__("stamp", DOCS, [["acme"]] * len(DOCS), chunks or [10] * len(DOCS), None)
         object.__setattr__(self, "by_name", by_name)
 
     def scores(self, words: Iterable[str]) -> np.ndarray[Any, Any]:
@@ -53,3 +53,11 @@ def test_no_lead_or_too_many_close_documents_route_nowhere() -> None:
 
 def test_a_year_alone_never_routes() -> None:
     assert route(Scored([3.0, 0.0, 0.0, 0.0, 0.0]), analyse("What was reported in 2023?")) is None
+
+
+def test_a_route_says_whether_every_named_document_is_long() -> None:
+    short_and_long = [LONG_DOCUMENT - 1, LONG_DOCUMENT, LONG_DOCUMENT, 5, 5]
+    one = route(Scored([0.0, 3.0, 1.0, 0.5, 0.0], short_and_long), QUESTION)
+    assert one is not None and one.doc_ids == ("b.pdf",) and one.long
+    two = route(Scored([2.0, 1.8, 0.2, 0.0, 0.0], short_and_long), QUESTION)
+    assert two is not None and two.doc_ids == ("a.pdf", "b.pdf") and not two.long

@@ -195,7 +195,8 @@ def _parse_all(files: list[tuple[Candidate, bytes]]) -> Iterator[Document | Load
     the files it had not returned are parsed here.
     """
     heavy = sum(len(data) for cand, data in files if cand.path.suffix.lower() in PARALLEL_FORMATS)
-    workers = min(len(os.sched_getaffinity(0)), len(files))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    workers = min(cores, len(files))
     if workers < 2 or heavy < PARALLEL_BYTES:
         yield from (_parse(data, cand.path, cand.doc_id) for cand, data in files)
         return

@@ -23,7 +23,7 @@ from rag.types import Citation, Passage
 
 ABSTAIN_TEXT = "The indexed documents do not answer this question."
 MAX_SENTENCES = 3
-ALSO_SHARE = 0.8  # a further sentence must score this share of the best one
+ALSO_SHARE = 0.3  # a further sentence must score this share of the best one
 OVER_TIME_SHARE = 0.3
 TARGET_PENALTY = 0.5  # a figure of another period must score this share of the best one
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTHS) + r")\s+(?:\d{1,2},?\s+)?((?:19|20)\d{2})\b", re.I)

@@ -3,10 +3,11 @@
 Run: .venv/bin/python bench/fit_answerer.py DATA_DIR [DATA_DIR ...] [--limit 400] [--index-root DIR] [--write]
 
 Only the questions marked "tune" are read (the "test" parts stay unseen for bench/answer_quality.py).
-For each question the real pipeline retrieves its passages and lists the candidate sentences with their
-features; a sentence is a positive example when it states a gold answer. The sentence model is fitted on
-those; the answer model on the best sentence of each question (positive when it states the answer, so
-every unanswerable question is a negative). Each data set weighs the same, however many questions it has.
+For each question the real pipeline (routing included) retrieves its passages and lists the candidate
+sentences with their features; a sentence is a positive example when it states a gold answer. The
+sentence model is fitted on those; the answer model on the best sentence of each question (positive
+when it states the answer, so every unanswerable question is a negative). Each data set weighs the
+same, however many questions it has.
 Prints the precision/recall curve of answering (precision: answered and right; recall: answerable
 questions answered right) and the operating point: the lowest threshold at which at least 80% of the
 unanswerable tuning questions are abstained on, unless wrong abstentions would pass 10%, then the
@@ -30,7 +31,6 @@ from rag.answering.candidates import FEATURES, candidates  # noqa: E402
 from rag.answering.extractive import ANSWER_FEATURES, TARGET_PENALTY, answer_features  # noqa: E402
 from rag.answering.model import MODEL_FILE, AnswererModel, Logistic  # noqa: E402
 from rag.answering.question import analyse  # noqa: E402
-from rag.answering.retrieve import retrieve  # noqa: E402
 from rag.index.embedder import Embedder, force_offline  # noqa: E402
 
 UNANSWERABLE_ABSTAINED = 0.8
@@ -46,9 +46,8 @@ def collect(folder: Path, embedder: Embedder, limit: int | None, index_root: Pat
         for number, item in enumerate(items, start=1):
             if number % 50 == 0:
                 print(f"  {folder.name}: {number}/{len(items)}", file=sys.stderr, flush=True)
-            question = analyse(item.question)
-            found = retrieve(ctx.store, embedder, question, 2 * ctx.config.k, lexical=lexical).passages
-            cands = candidates(question, found, lexical, ctx.assistant.sentences)
+            found, question = ctx.assistant.read(analyse(item.question), 2 * ctx.config.k, lexical)
+            cands = candidates(question, found.passages, lexical, ctx.assistant.sentences)
             rows.append(
                 {
                     "answerable": item.answerable,

@@ -10,12 +10,13 @@ from typing import Any
 from rag.answering.candidates import SentenceEncoder
 from rag.answering.extractive import ABSTAIN_TEXT, answer_extractive
 from rag.answering.generate import build_messages, client, stream_text, verify
-from rag.answering.question import analyse
-from rag.answering.retrieve import retrieve
+from rag.answering.question import Question, analyse
+from rag.answering.retrieve import Retrieval, retrieve
 from rag.config import AppConfig
 from rag.errors import LLMError
 from rag.index.embedder import Embedder
 from rag.index.excerpt import excerpt
+from rag.index.lexical import LexicalIndex
 from rag.index.store import Store
 from rag.types import Answer, Excerpt, Filters, Mode, Passage
 
@@ -84,6 +85,34 @@ class Assistant:
         """Load the model, open the store, read BM25 and answer one question (no LLM): the next costs no more."""
         self._extractive(WARM_UP_QUESTION, None, None, None, "hybrid")
 
+    def read(
+        self,
+        parsed: Question,
+        depth: int,
+        lexical: LexicalIndex,
+        filters: Filters | None = None,
+        retrieval: Mode = "hybrid",
+    ) -> tuple[Retrieval, Question]:
+        """The passages for a question (routed by the document cards), and the question as the answerer reads it.
+
+        A long document's own name runs through its pages (cover, headers, statements' titles): inside it
+        the name points at the pages repeating it, not at the one that answers. (In an article about what
+        it names, the name is part of what is asked; measured in BENCHMARKS.md.)
+        """
+        found = retrieve(
+            self.store,
+            self.embedder,
+            parsed,
+            depth,
+            filters=filters,
+            mode=retrieval,
+            lexical=lexical,
+            cards=self.store.cards(),
+        )
+        chosen = found.route
+        inside = parsed.inside(chosen.names) if chosen is not None and chosen.clear and chosen.long else parsed
+        return found, inside
+
     def _extractive(
         self,
         question: str,
@@ -97,26 +126,11 @@ class Assistant:
         lexical = self.store.lexical()
         # The answer reads twice k passages, since figures from other dates live further down;
         # the first k are the ones shown (and given to an LLM).
-        depth = 2 * (k or self.config.k)
-        found = retrieve(
-            self.store,
-            self.embedder,
-            parsed,
-            depth,
-            filters=filters,
-            mode=retrieval,
-            lexical=lexical,
-            cards=self.store.cards(),
-        )
+        found, inside = self.read(parsed, 2 * (k or self.config.k), lexical, filters, retrieval)
         timings = found.timings()
         pool = found.passages
         passages = pool[: k or self.config.k]
         begun = time.perf_counter()
-        chosen = found.route
-        # A long document's own name runs through its pages (cover, headers, statements' titles): inside
-        # it the name points at the pages repeating it, not at the one that answers. (In an article about
-        # what it names, the name is part of what is asked; measured in BENCHMARKS.md.)
-        inside = parsed.inside(chosen.names) if chosen is not None and chosen.clear and chosen.long else parsed
         extracted = answer_extractive(inside, pool, lexical, self.sentences)
         timings["answer_ms"] = (time.perf_counter() - begun) * 1000
         abstained = extracted.abstained or not passages

@@ -30,15 +30,18 @@ from pathlib import Path
 from typing import Any
 
 
-def git_show(repo: Path, path: str) -> bytes:
-    command = ["git", "--git-dir", str(repo), "show", f"HEAD:{path}"]
-    return subprocess.run(command, capture_output=True, check=True).stdout
-
-
 def git_blob(repo: Path, path: str) -> bytes | None:
     """The file's bytes, or None where the snapshot lacks its content."""
     done = subprocess.run(["git", "--git-dir", str(repo), "show", f"HEAD:{path}"], capture_output=True)
     return done.stdout if done.returncode == 0 else None
+
+
+def git_show(repo: Path, path: str) -> bytes:
+    """A file the data set cannot do without."""
+    data = git_blob(repo, path)
+    if data is None:
+        raise SystemExit(f"{path} is not in the snapshot at {repo}")
+    return data
 
 
 def git_ls(repo: Path, folder: str) -> list[str]:
@@ -94,18 +97,17 @@ def reports(repo: Path, out: Path, max_pages: int, docs: int, distractors: int, 
     company = {row["company_name"]: row["sha1"] for row in subset}
     listed = [name[: -len(".pdf")].rsplit("/", 1)[-1] for name in git_ls(repo, "round2/pdfs") if name.endswith(".pdf")]
     pdfs = {sha: blob for sha in listed if (blob := git_blob(repo, f"round2/pdfs/{sha}.pdf"))}
-    present = set(pdfs)
     asked: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for question, entry in answers.items():
         named = [c for c in company if c in question]
-        if len(named) == 1 and company[named[0]] in present:
+        if len(named) == 1 and company[named[0]] in pdfs:
             asked.setdefault(company[named[0]], []).append((question, entry))
     pages = {sha: page_count(blob) for sha, blob in pdfs.items()}
     order = sorted(asked)
     split = {sha: ("tune", "test")[i % 2] for i, sha in enumerate(order)}
     chosen = sorted((sha for sha in asked if pages[sha] <= max_pages and part in (None, split[sha])), key=pages.get)
     chosen = chosen[:docs]
-    spare = sorted((sha for sha in present if sha not in asked and pages[sha] <= max_pages), key=pages.get)
+    spare = sorted((sha for sha in pdfs if sha not in asked and pages[sha] <= max_pages), key=pages.get)
     (out / "docs").mkdir(parents=True, exist_ok=True)
     rows = []
     for sha in chosen + spare[:distractors]:

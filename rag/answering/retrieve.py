@@ -96,7 +96,10 @@ def retrieve(
     With `cards`, a question that names documents is routed: searched in them alone when it names them
     clearly, their passages ranked higher when weakly. Documents chosen in the filters are never overruled.
     """
-    chosen = route(cards, question) if cards is not None and not (filters and filters.doc_ids) else None
+    chosen = None
+    if cards is not None and not (filters and filters.doc_ids):
+        lexical = lexical if lexical is not None else store.lexical()
+        chosen = route(cards, question, lexical)
     if chosen is not None and chosen.clear:
         filters = replace(filters or Filters(), doc_ids=chosen.doc_ids)
     boosted = set(chosen.doc_ids) if chosen is not None and not chosen.clear else set()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from rag.answering.question import Question
 from rag.index.cards import DocumentCards
+from rag.index.lexical import LexicalIndex
 
 NAMED_SHARE = 0.5  # a document scoring at least this share of the best is named too ("A and B")
 MAX_NAMED = 3  # more close matches than this name no document in particular
@@ -29,8 +30,13 @@ class Route:
     long: bool = False  # every named document is long
 
 
-def route(cards: DocumentCards, question: Question) -> Route | None:
-    """Match the question's names and years against the cards; None when it names no document in particular."""
+def route(cards: DocumentCards, question: Question, lexical: LexicalIndex | None = None) -> Route | None:
+    """Match the question's names and years against the cards; None when it names no document in particular.
+
+    With the BM25 index, a clear match is checked against the text: when the question names something the
+    named documents never state and fewer documents state than any name that matched, the cards missed the
+    name that matters (a place mentioned once, on no card): no document is named.
+    """
     if len(cards.doc_ids) < 2 or not cards.scores(question.names).any():
         return None
     scores = cards.scores([*question.names, *question.years])
@@ -48,5 +54,16 @@ def route(cards: DocumentCards, question: Question) -> Route | None:
     on_cards = {t for i in named for t in cards.cards[i]}
     names = frozenset(t for t in question.names if t in on_cards)
     clear = lowest >= CLEAR_RATIO * runner_up
+    doc_ids = tuple(cards.doc_ids[i] for i in named)
+    if clear and lexical is not None and _outnamed(question, names, doc_ids, lexical):
+        return None
     long = all(cards.chunks[i] >= LONG_DOCUMENT for i in named)
-    return Route(tuple(cards.doc_ids[i] for i in named), clear, names, long)
+    return Route(doc_ids, clear, names, long)
+
+
+def _outnamed(question: Question, matched: frozenset[str], chosen: tuple[str, ...], lexical: LexicalIndex) -> bool:
+    """A name of the question that no chosen document states is rarer in the text than every name that chose them."""
+    stating = {n: lexical.documents_stating(n) for n in question.names}
+    rarest = min((len(stating[n]) for n in matched if stating[n]), default=0)
+    unmatched = (docs for n, docs in stating.items() if n not in matched)
+    return any(docs and not docs & set(chosen) and len(docs) < rarest for docs in unmatched)

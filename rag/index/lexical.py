@@ -118,6 +118,13 @@ class LexicalIndex:
         top = np.argsort(-scores)[:k]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
+    def documents_stating(self, term: str) -> set[str]:
+        """The documents with a chunk (its title and heading included) containing the stemmed term."""
+        if self.model is None or term not in self.doc_freq:
+            return set()
+        scores = np.asarray(self.model.get_scores([term]), dtype=np.float64)
+        return set(self.doc_ids[scores > 0].tolist())
+
     def mask(self, filters: Filters | None) -> np.ndarray[Any, Any] | None:
         """Which chunks the filters allow (None: all of them)."""
         if filters is None or filters == Filters():

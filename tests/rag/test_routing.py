@@ -135,6 +135,28 @@ def test_routing_is_rebuilt_when_a_document_is_added(ctx: AppContext) -> None:
         run_ingest(ctx.config, ctx.store, ctx.embedder)
 
 
+def test_a_rare_name_no_named_document_states_keeps_the_search_open(ctx: AppContext) -> None:
+    """The cards name Norvale's report, but only a note states "Kestrel Bay" (on no card, once): rarer
+    than "Norvale", which the note states too. Searching Norvale's report alone would miss the answer."""
+    note = ctx.config.corpus_dir / "regional-notes.md"
+    note.write_text(
+        "# Regional notes\n\nThe Kestrel Bay smelter was first planned in 1975, when Norvale bought the land.\n",
+        encoding="utf-8",
+    )
+    question = "In what year was the Kestrel Bay smelter of Norvale first planned?"
+    try:
+        run_ingest(ctx.config, ctx.store, ctx.embedder)
+        by_cards = route(ctx.store.cards(), analyse(question))
+        assert by_cards is not None and by_cards.clear and by_cards.doc_ids == (doc_of("Norvale Mining"),)
+        assert route(ctx.store.cards(), analyse(question), ctx.store.lexical()) is None
+        assert any("1975" in p.text for p in ctx.assistant.search(question, k=3))
+        plain = route(ctx.store.cards(), analyse("What was the revenue of Norvale Mining?"), ctx.store.lexical())
+        assert plain is not None and plain.clear  # names every document states alike change nothing
+    finally:
+        note.unlink()
+        run_ingest(ctx.config, ctx.store, ctx.embedder)
+
+
 def test_documents_named_together_take_turns_at_the_top(ctx: AppContext) -> None:
     ranked = ctx.assistant.search("Norvale Mining Board employees regions", k=6, filters=None)
     mixed = take_turns([*ranked, *ctx.assistant.search("Quentar Foods dividend energy prices", k=3)])

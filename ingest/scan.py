@@ -46,7 +46,8 @@ def scan(corpus: Path, paths: Sequence[Path] = ()) -> Scan:
         target = Path(os.path.abspath(given))
         relative = _relative(target, root, real_root)
         result.scopes.append("" if relative == "." else relative)
-        if target.is_dir() and not target.is_symlink():
+        # The corpus folder itself may be a link (a mounted share): it is walked like the folder it leads to.
+        if target.is_dir() and (not target.is_symlink() or target == root):
             _walk(target, root, real_root, result)
         elif target.exists() or target.is_symlink():
             _add_file(target, relative, real_root, result)

@@ -121,6 +121,18 @@ def test_bad_files_fail_with_reasons_and_the_rest_is_indexed(make_context, corpu
     assert report.added == 3
 
 
+def test_a_corpus_folder_reached_through_a_symlink_is_read_like_the_folder(make_context, corpus: Path) -> None:
+    """A corpus named by a link (a mounted share, a folder moved and linked back) is the folder it leads to:
+    its files are indexed, and a later pass through the real path finds them all unchanged."""
+    link = corpus.parent / "corpus-link"
+    link.symlink_to(corpus, target_is_directory=True)
+    index = corpus.parent / "index"
+    report = ingest(make_context(link, index))
+    assert not report.failed and report.added == 3
+    again = ingest(make_context(corpus, index))
+    assert (again.unchanged, again.removed) == (3, 0)
+
+
 def test_a_file_that_breaks_leaves_the_index(make_context, corpus: Path) -> None:
     ctx = make_context(corpus)
     ingest(ctx)

@@ -27,8 +27,8 @@ from rag.index.embedder import MODEL_DIMENSIONS, Embedder
 from rag.index.store import DIRTY, Store
 from rag.types import Chunk, Document, FailedFile, IndexedDocument, IngestReport
 
-# Bump when chunking changes in a way that changes chunk texts.
-CHUNKER_VERSION = 1
+# Bump when chunking or a loader changes in a way that changes chunk texts (an older index asks for --rebuild).
+CHUNKER_VERSION = 2
 ENCODE_SLICE = 1024
 # Parse in worker processes when the new and changed PDF and DOCX files weigh this much together.
 PARALLEL_BYTES = 2_000_000

@@ -91,6 +91,7 @@ def _page_blocks(page: PageText, number: int, label: str | None) -> list[Block]:
 
 _FIGURE = re.compile(r"(?<![\w.])\d[\d.,]*")
 _SENTENCE_END = re.compile(r"[a-z)]\.(\s|$)")
+_ENDS_IN_WORD = re.compile(r"\b[a-z]+,?\s*$")
 _SECTION_START = re.compile(r"^(\d{1,2}(\.\d+)*\.?\s+[A-Z]|[-*\u2022]\s)")
 
 
@@ -102,9 +103,12 @@ def _is_row(line: str) -> bool:
 def join_wrapped_lines(text: str) -> str:
     """Undo the layout's line wrapping so sentences read whole; keep headings and table rows apart.
 
-    A line continues on the next when it does not end a sentence, is not a row of figures, and
-    either reaches near the right margin or is followed by a line that starts in lower case or
-    with a figure; a line that opens a numbered section or a bullet always starts anew.
+    A line continues on the next when it does not end a sentence and: the next starts in lower case
+    (a row of a table does not); or it reaches near the right margin and ends in a lower-case word, the
+    next not being a row of figures; or, neither being such a row, it reaches near the right margin or
+    the next starts with a figure.
+    A line that opens a numbered section or a bullet always starts anew. (Sentences dense with figures
+    look like rows; cut at their wrap, a quote loses its unit or its date.)
     """
     lines = text.split("\n")
     prose = sorted(len(line) for line in lines if line.strip() and not _is_row(line))
@@ -113,15 +117,18 @@ def join_wrapped_lines(text: str) -> str:
     wide = 0.6 * prose[int(0.9 * (len(prose) - 1))]
     out = [lines[0]]
     for previous, line in zip(lines, lines[1:], strict=False):
-        carries_on = line[:1].islower() or line[:1].isdigit() or line[:1] == "$"
+        lower, long = line[:1].islower(), len(previous) >= wide
+        carries_on = lower or line[:1].isdigit() or line[:1] == "$"
         if (
             previous.strip()
             and line.strip()
-            and (len(previous) >= wide or carries_on)
             and not previous.rstrip().endswith((".", "!", "?", ":", ";"))
-            and not _is_row(previous)
-            and not _is_row(line)
             and not _SECTION_START.match(line)
+            and (
+                lower
+                or (long and _ENDS_IN_WORD.search(previous) and not _is_row(line))
+                or ((long or carries_on) and not _is_row(previous) and not _is_row(line))
+            )
         ):
             out[-1] = f"{out[-1].rstrip()} {line.lstrip()}"
         else:

@@ -170,3 +170,15 @@ def test_pdf_line_wrapping_is_undone_but_headings_and_table_rows_stay() -> None:
     assert lines[0] == "4.1 Founding members"
     assert lines[1].startswith("The initiative") and "members by 2024. It had 20 members" in lines[1]
     assert lines[-2:] == text.split("\n")[-2:]
+
+
+def test_pdf_sentences_dense_with_figures_are_joined_across_their_wrap() -> None:
+    """Such a line has as many figures as a row of a table; cut at its wrap, a quote lost its unit ("US$40.8")."""
+    from ingest.loaders.pdf import join_wrapped_lines
+
+    wrapped = [
+        "As of December 31, 2022, RMB266.0 million (US$40.8 million) was due to the lender and RMB289.8 (US$45.5",
+        "million) was due from it at December 31, 2021, 2022 and 2023, after the settlement reached with",
+        "Harbour Finance in March 2021, 2022 and 2023, which the Board approved.",
+    ]
+    assert join_wrapped_lines("\n".join(wrapped)) == " ".join(wrapped)

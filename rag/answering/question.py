@@ -23,6 +23,7 @@ _NUMBER_CUES = re.compile(
 )
 _DATE_CUES = re.compile(r"\b(when|what (year|month|date|day|time)|which (year|month|date|day|century))\b", re.I)
 _PERSON_CUES = re.compile(r"\b(who|whom|whose)\b", re.I)
+_REASON_CUES = re.compile(r"^(why|for what reason|how come)\b|\bwhat (was|is|were|are) the (reason|cause)s?\b", re.I)
 _LIST_CUES = re.compile(r"\b(which|list|name|what are the)\b.*\b\w+s\b", re.I)
 _NAME_CUES = re.compile(r"\bwhich\s+\w*[^s\W]\b(?!\s+of\b)", re.I)  # "which cluster": one, named
 _YES_NO = re.compile(r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.I)
@@ -44,7 +45,7 @@ class Question:
     resolved: str  # with the previous question when it is a follow-up: what the answer is compared with
     terms: tuple[str, ...]  # stemmed content terms, the question's own first
     years: tuple[str, ...]
-    wants: str  # "number", "date", "person", "list", "name", "yes-no" or "any"
+    wants: str  # "number", "date", "person", "list", "name", "yes-no", "reason" or "any"
     names: tuple[str, ...] = ()  # stemmed capitalised words: what the question is about
     counted: str | None = None  # the noun after "how many"/"how much"
 
@@ -60,6 +61,8 @@ class Question:
 
 def wanted_kind(text: str) -> str:
     """The kind of value the question's wording asks for."""
+    if _REASON_CUES.search(text.strip()):
+        return "reason"
     if _DATE_CUES.search(text):
         return "date"
     if _PERSON_CUES.search(text):

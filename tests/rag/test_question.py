@@ -17,6 +17,8 @@ from rag.answering.question import analyse, names, wanted_kind
         ("Does the company have a net-zero target? If yes, detail them.", "yes-no"),
         ("Which clusters were the founding members?", "list"),
         ("Where was the initiative launched?", "any"),
+        ("Why did the company write off the amounts Jimu owed it?", "reason"),
+        ("What was the reason for the 12% fall in revenue?", "reason"),
     ],
 )
 def test_the_kind_of_value_comes_from_the_wording(question: str, kind: str) -> None:

@@ -151,7 +151,7 @@ def test_a_rare_name_no_named_document_states_keeps_the_search_open(ctx: AppCont
         assert route(ctx.store.cards(), analyse(question), ctx.store.lexical()) is None
         assert any("1975" in p.text for p in ctx.assistant.search(question, k=3))
         plain = route(ctx.store.cards(), analyse("What was the revenue of Norvale Mining?"), ctx.store.lexical())
-        assert plain is not None and plain.clear  # names every document states alike change nothing
+        assert plain is not None and plain.clear  # every name it asks about chose the report: routed as before
     finally:
         note.unlink()
         run_ingest(ctx.config, ctx.store, ctx.embedder)

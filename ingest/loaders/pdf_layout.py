@@ -123,7 +123,7 @@ def _sorted_median(values: list[float]) -> float:
 
 
 def _body_middle(word: list[Char]) -> float:
-    return _sorted_median(sorted(c.middle for c in word))
+    return median(c.middle for c in word)
 
 
 def _body_height(word: list[Char]) -> float:

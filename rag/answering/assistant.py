@@ -48,15 +48,7 @@ class Assistant:
         self, query: str, k: int | None = None, filters: Filters | None = None, retrieval: Mode = "hybrid"
     ) -> list[Passage]:
         """The passages that best match the query, best first, with no answer made from them."""
-        found = retrieve(
-            self.store,
-            self.embedder,
-            analyse(query),
-            k or self.config.k,
-            filters=filters,
-            mode=retrieval,
-            cards=self.store.cards(),
-        )
+        found, _ = self.read(analyse(query), k or self.config.k, self.store.lexical(), filters, retrieval)
         return found.passages
 
     def excerpt(self, passage: Passage) -> Excerpt | None:

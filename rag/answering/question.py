@@ -55,8 +55,13 @@ class Question:
         rest = tuple(t for t in self.terms if t not in named)
         if not rest or not named:
             return self
-        resolved = " ".join(w for w in words(self.resolved) if stem(w) not in named)
+        resolved = without(self.resolved, named)
         return replace(self, resolved=resolved, terms=rest, names=tuple(n for n in self.names if n not in named))
+
+
+def without(text: str, named: Collection[str]) -> str:
+    """The text's words, those whose stem is named left out."""
+    return " ".join(w for w in words(text) if stem(w) not in named)
 
 
 def wanted_kind(text: str) -> str:

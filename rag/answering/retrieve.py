@@ -8,14 +8,14 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from rag.answering.question import Question
+from rag.answering.question import Question, without
 from rag.answering.route import Route, route
 from rag.errors import QueryError
 from rag.index.cards import DocumentCards
 from rag.index.embedder import Embedder
 from rag.index.lexical import LexicalIndex
 from rag.index.store import Store
-from rag.index.tokenize import stem, terms, words
+from rag.index.tokenize import terms
 from rag.types import MODES, Filters, Mode, Passage
 
 RRF_K = 60
@@ -106,7 +106,7 @@ def retrieve(
     text = question.search_text
     if chosen is not None and chosen.clear:
         # Inside the named documents their names match everywhere: rank by the rest of the question.
-        rest = " ".join(w for w in words(text) if stem(w) not in chosen.names)
+        rest = without(text, chosen.names)
         text = rest if terms(rest) else text
     candidates = max(4 * k, 20)
     found: dict[str, Passage] = {}

@@ -1,4 +1,5 @@
-"""Sentence spans, shared by the chunker and the answerer so quotes never straddle chunks."""
+"""Sentence spans, shared by the chunker and the answerer so quotes never straddle chunks, and the units
+the answerer quotes (sentences joined where the layout cut what belongs together)."""
 
 from __future__ import annotations
 
@@ -78,3 +79,50 @@ def _append(text: str, spans: list[tuple[int, int]], start: int, end: int) -> No
         end -= 1
     if end > start:
         spans.append((start, end))
+
+
+# A list item's line: a bullet or an item number ("-", "•", "1.", "(a)", "iv)"), then its text or a line break.
+_ITEM = re.compile(r"[ \t]*(?:[-*\u2022\u25cf\u25aa\u25e6\u00a7\u2013]|\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])(?=\s|$)")
+LIST_ITEMS = 12
+LIST_CHARS = 1000
+LIST_ITEM_WORDS = 10
+
+
+def quotable_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentence spans joined into the units an answer can quote on their own:
+    - a piece starting in lower case continues the sentence before it (a line broken by the layout);
+    - a lead-in ending in a colon at the end of its line ("... four key solutions:") goes with the list
+      of short items after it (names, not statements; at most LIST_ITEMS items or LIST_CHARS characters;
+      a list cut by the passage's end stays cut)."""
+    units: list[tuple[int, int]] = []
+    for start, end in spans:
+        if units and end <= units[-1][1]:
+            continue  # an item of a list already joined
+        piece = text[start:end]
+        if units and piece[:1].islower():
+            start = units.pop()[0]
+        if piece.endswith(":") and text[end : end + 1] in ("\n", ""):
+            end = _list_end(text, start, end)
+        units.append((start, end))
+    return units
+
+
+def _list_end(text: str, start: int, end: int) -> int:
+    lines = [m for m in re.finditer(r"[^\n]*", text[end:]) if m.group().strip()]
+    items, i, last = 0, 0, end
+    while i < len(lines) and items < LIST_ITEMS:
+        line = lines[i].group()
+        marker = _ITEM.match(line)
+        if not marker:
+            break
+        if not line[marker.end() :].strip():  # the marker alone: its text is the next line
+            i += 1
+            if i == len(lines):
+                break
+        if len(lines[i].group().split()) > LIST_ITEM_WORDS:
+            return end  # items that are statements of their own are quoted one by one
+        item_end = end + lines[i].end()
+        if item_end - start > LIST_CHARS:
+            break
+        last, items, i = item_end, items + 1, i + 1
+    return last

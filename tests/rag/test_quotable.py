@@ -1,0 +1,46 @@
+"""The units an answer quotes: sentences, joined where the layout cut what belongs together."""
+
+from __future__ import annotations
+
+from rag.text import LIST_ITEMS, quotable_spans, sentence_spans
+
+
+def units(text: str) -> list[str]:
+    return [text[a:b] for a, b in quotable_spans(text, sentence_spans(text))]
+
+
+def test_a_lead_in_with_a_colon_is_quoted_with_its_list_of_short_items() -> None:
+    text = (
+        "The framework is built around four solutions:\n\n1. Systemic efficiency\n2. Electrification\n"
+        "3. Hydrogen\n4. Carbon capture\n\nAdopting them could halve emissions.\nThe inventions are:\n•\n"
+        "Purification of graphite\n•\nBattery anodes"
+    )
+    assert units(text) == [
+        "The framework is built around four solutions:\n\n1. Systemic efficiency\n2. Electrification\n"
+        "3. Hydrogen\n4. Carbon capture",
+        "Adopting them could halve emissions.",
+        "The inventions are:\n•\nPurification of graphite\n•\nBattery anodes",  # a bullet alone on its line
+    ]
+
+
+def test_list_items_that_are_statements_stay_separate_and_long_lists_are_cut() -> None:
+    statements = (
+        "It reported:\n- an emissions-reduction potential of more than 334 million tonnes of CO2 a year;\n- jobs."
+    )
+    assert units(statements)[0] == "It reported:"
+    long = "Members:\n" + "\n".join(f"- Cluster {n}" for n in range(20))
+    assert units(long)[0].count("- Cluster") == LIST_ITEMS
+
+
+def test_a_line_broken_by_the_layout_continues_the_sentence_before_it() -> None:
+    text = (
+        "Legal Counsel\nLedbetter Wanamaker Glass LLP\n"
+        "The Company changed its name from Uranium Resources\nto Westwater Resources in 2017.\n"
+        "Revenue, 2022: 1,234; 2021: 1,000"
+    )
+    assert units(text) == [
+        "Legal Counsel",  # headings stay apart: joined to the next line (with link lines) they lost answers
+        "Ledbetter Wanamaker Glass LLP",
+        "The Company changed its name from Uranium Resources\nto Westwater Resources in 2017.",
+        "Revenue, 2022: 1,234; 2021: 1,000",
+    ]

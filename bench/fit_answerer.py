@@ -9,7 +9,8 @@ sentence model is fitted on those; the answer model on the best sentence of each
 when it states the answer, so every unanswerable question is a negative). Each data set weighs the
 same, however many questions it has.
 Prints the precision/recall curve of answering (precision: answered and right; recall: answerable
-questions answered right) and the operating point: the lowest threshold at which at least 80% of the
+questions answered right), how well the answer model tells answerable questions from unanswerable ones
+(area under the ROC curve), and the operating point: the lowest threshold at which at least 80% of the
 unanswerable tuning questions are abstained on, unless wrong abstentions would pass 10%, then the
 highest threshold that keeps them at 10%. --write saves the models.
 """
@@ -133,7 +134,12 @@ def main() -> None:
 def operating_point(
     probs: np.ndarray[Any, Any], right: np.ndarray[Any, Any], answerable: np.ndarray[Any, Any]
 ) -> float:
-    """Print the curve; return the threshold chosen as the module docstring says."""
+    """Print the curve and how well the answer model tells answerable questions from unanswerable ones;
+    return the threshold chosen as the module docstring says."""
+    from sklearn.metrics import roc_auc_score
+
+    if 0 < answerable.sum() < len(answerable):
+        print(f"answerable or not, area under the ROC curve (0.5 is chance): {roc_auc_score(answerable, probs):.2f}")
     print(
         "| threshold | answered | precision (right of answered) | recall (answerable right) "
         "| unanswerable abstained | wrong abstentions |"

@@ -88,14 +88,14 @@ LIST_CHARS = 1000
 LIST_ITEM_WORDS = 10
 
 
-def quotable_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sentence spans joined into the units an answer can quote on their own:
+def quotable_spans(text: str) -> list[tuple[int, int]]:
+    """The text's sentence spans joined into the units an answer can quote on their own:
     - a piece starting in lower case continues the sentence before it (a line broken by the layout);
     - a lead-in ending in a colon at the end of its line ("... four key solutions:") goes with the list
       of short items after it (names, not statements; at most LIST_ITEMS items or LIST_CHARS characters;
       a list cut by the passage's end stays cut)."""
     units: list[tuple[int, int]] = []
-    for start, end in spans:
+    for start, end in sentence_spans(text):
         if units and end <= units[-1][1]:
             continue  # an item of a list already joined
         piece = text[start:end]

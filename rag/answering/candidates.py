@@ -22,7 +22,7 @@ from rag.index.embedder import Embedder
 from rag.index.lexical import LexicalIndex
 from rag.index.tokenize import stem, terms, words
 from rag.numbers import has_number
-from rag.text import quotable_spans, sentence_spans
+from rag.text import quotable_spans
 from rag.types import Passage
 
 FEATURES = (
@@ -172,7 +172,7 @@ def candidates(
     asked = set(question.terms)
     focus = sorted(weight, key=lambda t: -weight[t])[:FOCUS_TERMS]
     top = max(weight.values(), default=0.0)
-    spans_of = [quotable_spans(p.text, sentence_spans(p.text)) for p in passages]
+    spans_of = [quotable_spans(p.text) for p in passages]
     texts = [quote(p.text[a:b]) for p, spans in zip(passages, spans_of, strict=True) for a, b in spans]
     vectors = encoder.encode([question.resolved, *texts])
     q, sentence_vectors = vectors[0], vectors[1:]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from rag.text import LIST_ITEMS, quotable_spans, sentence_spans
+from rag.text import LIST_ITEMS, quotable_spans
 
 
 def units(text: str) -> list[str]:
-    return [text[a:b] for a, b in quotable_spans(text, sentence_spans(text))]
+    return [text[a:b] for a, b in quotable_spans(text)]
 
 
 def test_a_lead_in_with_a_colon_is_quoted_with_its_list_of_short_items() -> None:

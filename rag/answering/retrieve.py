@@ -100,11 +100,10 @@ def retrieve(
     if cards is not None and not (filters and filters.doc_ids):
         lexical = lexical if lexical is not None else store.lexical()
         chosen = route(cards, question, lexical)
-    if chosen is not None and chosen.clear:
-        filters = replace(filters or Filters(), doc_ids=chosen.doc_ids)
     boosted = set(chosen.doc_ids) if chosen is not None and not chosen.clear else set()
     text = question.search_text
     if chosen is not None and chosen.clear:
+        filters = replace(filters or Filters(), doc_ids=chosen.doc_ids)
         # Inside the named documents their names match everywhere: rank by the rest of the question.
         rest = without(text, chosen.names)
         text = rest if terms(rest) else text

@@ -36,6 +36,16 @@ _COUNTED = re.compile(r"\bhow (?:many|much)\s+(?:of\s+the\s+)?(?:[a-z]+'s\s+)?([
 _SENTENCE = re.compile(r"[^.?!]+[.?!]*")
 _CONDITION = re.compile(r"\s*(if|otherwise|in that case|give me|return|answer|respond|reply)\b", re.I)
 _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w&-]*")
+# A leading clause that sets the scene ("When HyNet secured its funding, how many jobs..."): a subordinating
+# word not followed by an inverted verb (that would make it the question: "When did..."), up to a comma.
+_LEAD_CLAUSE = re.compile(
+    r"^(?:when|after|before|as|once|since|while|following|according to)\s+"
+    r"(?!(?:did|does|do|is|was|were|are|will|would|has|have|had|can|could|should|must|may|might)\b)[^,?]*,\s*",
+    re.I,
+)
+
+
+_VALUE_CUES = (("date", _DATE_CUES), ("person", _PERSON_CUES), ("number", _NUMBER_CUES))
 
 
 @dataclass(frozen=True)
@@ -65,16 +75,14 @@ def without(text: str, named: Collection[str]) -> str:
 
 
 def wanted_kind(text: str) -> str:
-    """The kind of value the question's wording asks for."""
-    if _REASON_CUES.search(text.strip()):
+    """The kind of value the question's wording asks for: its first cue, past a leading scene-setting clause."""
+    text = _LEAD_CLAUSE.sub("", text.strip(), count=1)
+    if _REASON_CUES.search(text):
         return "reason"
-    if _DATE_CUES.search(text):
-        return "date"
-    if _PERSON_CUES.search(text):
-        return "person"
-    if _NUMBER_CUES.search(text):
-        return "number"
-    if _YES_NO.search(text.strip()):
+    cues = [(m.start(), kind) for kind, cue in _VALUE_CUES for m in [cue.search(text)] if m]
+    if cues:
+        return min(cues)[1]
+    if _YES_NO.search(text):
         return "yes-no"
     if _LIST_CUES.search(text):
         return "list"

@@ -19,6 +19,10 @@ from rag.answering.question import analyse, names, wanted_kind
         ("Where was the initiative launched?", "any"),
         ("Why did the company write off the amounts Jimu owed it?", "reason"),
         ("What was the reason for the 12% fall in revenue?", "reason"),
+        ("When HyNet secured its funding in 2021, how many jobs was it said to create?", "number"),
+        ("As of the 2025 announcement, who led the initiative?", "person"),
+        ("How many clusters had joined when the report came out?", "number"),
+        ("When the plan was approved, what year was the plant to open?", "date"),
     ],
 )
 def test_the_kind_of_value_comes_from_the_wording(question: str, kind: str) -> None:

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.answer_quality import indexed, load_items, states  # noqa: E402
 from rag.answering.candidates import FEATURES, candidates  # noqa: E402
-from rag.answering.extractive import ANSWER_FEATURES, TARGET_PENALTY, answer_features  # noqa: E402
+from rag.answering.extractive import ANSWER_FEATURES, TARGET_PENALTY, answer_features, runner_up  # noqa: E402
 from rag.answering.model import MODEL_FILE, AnswererModel, Logistic  # noqa: E402
 from rag.answering.question import analyse  # noqa: E402
 from rag.index.embedder import Embedder, force_offline  # noqa: E402
@@ -55,6 +55,7 @@ def collect(folder: Path, embedder: Embedder, limit: int | None, index_root: Pat
                     "features": [list(c.features) for c in cands],
                     "labels": [item.answerable and states(c.text, item.answers) for c in cands],
                     "targets": [c.target for c in cands],
+                    "texts": [c.text for c in cands],
                     "data": folder.name,
                 }
             )
@@ -104,14 +105,14 @@ def main() -> None:
         penalties = [TARGET_PENALTY if t else 1.0 for t in r["targets"]]
         scored = sorted(
             (
-                (sentence.probability(f) * penalty, f, label)
-                for f, label, penalty in zip(r["features"], r["labels"], penalties, strict=True)
+                (sentence.probability(f) * penalty, text, f, label)
+                for f, label, penalty, text in zip(r["features"], r["labels"], penalties, r["texts"], strict=True)
             ),
             key=lambda t: -t[0],
         )
-        runner_up = scored[1][0] if len(scored) > 1 else 0.0
-        ax.append(answer_features(scored[0][1], scored[0][0], runner_up))
-        ay.append(bool(scored[0][2]))
+        rival = runner_up([(p, text) for p, text, _, _ in scored])
+        ax.append(answer_features(scored[0][2], scored[0][0], rival))
+        ay.append(bool(scored[0][3]))
         aw.append(1.0 / per_data[r["data"]])
         answerable.append(r["answerable"])
     answer = fit(np.array(ax), np.array(ay), np.array(aw), ANSWER_FEATURES)

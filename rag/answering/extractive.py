@@ -76,6 +76,25 @@ def answer_features(features: Sequence[float], probability: float, runner_up: fl
     return (probability, *(features[i] for i in _FROM_SENTENCE), probability - runner_up)
 
 
+def runner_up(ranked: Sequence[tuple[float, str]]) -> float:
+    """The probability of the best candidate (probability, text) after the first that gives another answer.
+
+    The same sentence from another passage, or another sentence stating the same figure, backs the best
+    one up: it does not compete with it, so it does not narrow its lead.
+    """
+    best = ranked[0][1]
+    return next((p for p, text in ranked[1:] if not _agrees(text, best)), 0.0)
+
+
+def _agrees(a: str, b: str) -> bool:
+    return _similar(a, b) or bool(_figures(a) & _figures(b))
+
+
+def _figures(text: str, words: bool = False) -> set[float]:
+    """The figures a sentence states (a year is a date, not a figure); in digits unless words is set."""
+    return set(numbers(YEAR.sub("", text), words=words))
+
+
 def answer_extractive(
     question: Question,
     passages: Sequence[Passage],
@@ -87,10 +106,8 @@ def answer_extractive(
     ranked = rank(question, passages, lexical, encoder, model)
     if not ranked:
         return ABSTAINED
-    runner_up = ranked[1].probability if len(ranked) > 1 else 0.0
-    confidence = model.answer.probability(
-        answer_features(ranked[0].candidate.features, ranked[0].probability, runner_up)
-    )
+    rival = runner_up([(s.probability, s.candidate.text) for s in ranked])
+    confidence = model.answer.probability(answer_features(ranked[0].candidate.features, ranked[0].probability, rival))
     if confidence < model.threshold:
         return ABSTAINED
     best = ranked[0]
@@ -169,7 +186,7 @@ def _over_time(best: Scored, ranked: list[Scored]) -> list[Scored]:
     shown: set[float] = set()
     for scored in eligible:
         period = as_of(scored)
-        figures = set(numbers(YEAR.sub("", scored.candidate.text), words=True))
+        figures = _figures(scored.candidate.text, words=True)
         if not period or period in by_period or (figures and figures <= shown):
             continue
         by_period[period] = scored

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answering.candidates import FEATURES
+from rag.answering.extractive import runner_up
 from rag.answering.model import load, parse
 
 
@@ -30,3 +31,18 @@ def test_a_malformed_model_is_refused() -> None:
     }
     with pytest.raises(ValueError, match="one coefficient"):
         parse(raw)
+
+
+def test_a_candidate_that_backs_up_the_best_does_not_narrow_its_lead() -> None:
+    best = "The hub will receive up to $1.2 billion, the most any hub will receive."
+    ranked = [
+        (0.5, best),
+        (0.45, "The hub will receive up to $1.2 billion, the most any hub will receive, per the release."),
+        (0.4, "Representing the region, the hub gets $1.2 billion to build out its production."),
+        (0.2, "The smallest award, $750 million, went to another hub in 2023."),
+        (0.1, "Seven hubs were chosen."),
+    ]
+    assert runner_up(ranked) == 0.2  # the same sentence again, and the same figure, back it up
+    assert runner_up([ranked[0], ranked[3]]) == 0.2
+    assert runner_up([(0.5, "Seven hubs in 2023."), (0.3, "Ten hubs in 2023.")]) == 0.3  # a year is no figure
+    assert runner_up([(0.5, best)]) == 0.0

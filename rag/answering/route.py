@@ -9,7 +9,7 @@ from rag.index.cards import DocumentCards
 from rag.index.lexical import LexicalIndex
 
 NAMED_SHARE = 0.5  # a document scoring at least this share of the best is named too ("A and B")
-MAX_NAMED = 3  # more close matches than this name no document in particular
+MAX_NAMED = 3  # more close matches than this name no document in particular, unless few hold its rarest name
 CLEAR_RATIO = 2.0  # the named documents outscore every other by this factor: search them alone
 WEAK_RATIO = 1.2  # below CLEAR_RATIO but above this: rank their passages higher, search everything
 LONG_DOCUMENT = 100  # chunks (about 20 pages): a report, not an article
@@ -46,8 +46,10 @@ def route(cards: DocumentCards, question: Question, lexical: LexicalIndex | None
         return None
     named = [int(i) for i in order if scores[i] >= NAMED_SHARE * best]
     if len(named) > MAX_NAMED:
-        return None
-    runner_up = float(scores[order[len(named)]]) if len(named) < len(order) else 0.0
+        named = _holding_rarest_name(cards, question, named)
+        if not named:
+            return None
+    runner_up = max((float(scores[i]) for i in order if i not in named), default=0.0)
     lowest = float(scores[named[-1]])
     if lowest < WEAK_RATIO * runner_up:
         return None
@@ -59,6 +61,20 @@ def route(cards: DocumentCards, question: Question, lexical: LexicalIndex | None
         return None
     long = all(cards.chunks[i] >= LONG_DOCUMENT for i in named)
     return Route(doc_ids, clear, names, long)
+
+
+def _holding_rarest_name(cards: DocumentCards, question: Question, close: list[int]) -> list[int]:
+    """Too many documents score close to the best (common words of the question are on many cards): those of
+    them whose card holds the question's rarest name, if few and the best is one of them, else none."""
+    on_cards = {n: sum(n in card for card in cards.cards) for n in question.names}
+    held = [n for n in question.names if on_cards[n]]
+    if not held:
+        return []
+    rarest = min(held, key=lambda n: on_cards[n])
+    if on_cards[rarest] > MAX_NAMED:
+        return []
+    kept = [i for i in close if rarest in cards.cards[i]]
+    return kept if kept and kept[0] == close[0] else []
 
 
 def _outnamed(question: Question, matched: frozenset[str], chosen: tuple[str, ...], lexical: LexicalIndex) -> bool:

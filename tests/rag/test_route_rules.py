@@ -61,3 +61,25 @@ def test_a_route_says_whether_every_named_document_is_long() -> None:
     assert one is not None and one.doc_ids == ("b.pdf",) and one.long
     two = route(Scored([2.0, 1.8, 0.2, 0.0, 0.0], short_and_long), QUESTION)
     assert two is not None and two.doc_ids == ("a.pdf", "b.pdf") and not two.long
+
+
+class Carded(Scored):
+    """Cards with their own words, scored as given whatever the question's names."""
+
+    def __init__(self, by_name: list[float], cards: list[list[str]]) -> None:
+        super().__init__(by_name)
+        object.__setattr__(self, "cards", cards)
+
+    def scores(self, words: Iterable[str]) -> np.ndarray[Any, Any]:
+        return np.array(self.by_name)
+
+
+def test_too_many_close_documents_narrow_to_those_holding_the_rarest_name() -> None:
+    asked = analyse("How many shares remain under Medallion's Equity Plan?")
+    common = ["equity", "plan"]
+    cards = [["medallion", *common], common, common, common, []]
+    close = [1.2, 0.64, 0.61, 0.61, 0.0]
+    chosen = route(Carded(close, cards), asked)
+    assert chosen is not None and chosen.doc_ids == ("a.pdf",) and not chosen.clear  # 1.2 is not twice 0.64
+    assert route(Carded(close, [*[["medallion", *common]] * 4, []]), asked) is None  # the rarest is not rare
+    assert route(Carded(close, [common, ["medallion", *common], common, common, []]), asked) is None  # not the best's

@@ -84,6 +84,8 @@ def main() -> None:
     embedder = Embedder()  # loads on first use: not at all when --rows has the features
     if args.rows and args.rows.exists():
         rows = json.loads(args.rows.read_text(encoding="utf-8"))
+        if not all("texts" in r for r in rows):
+            sys.exit(f"{args.rows} was saved by an older version (no candidate texts): delete it to collect again")
     else:
         rows = [r for folder in args.data for r in collect(folder, embedder, args.limit, args.index_root)]
         if args.rows:

@@ -165,7 +165,7 @@ def _figure_asked(question: Question, best: Scored) -> bool:
 def _states_figure(scored: Scored) -> bool:
     """States a figure (a year is a date, not a figure), and not as a target or plan."""
     c = scored.candidate
-    return bool(numbers(YEAR.sub("", c.text))) and not c.target
+    return bool(_figures(c.text)) and not c.target
 
 
 def _over_time(best: Scored, ranked: list[Scored]) -> list[Scored]:

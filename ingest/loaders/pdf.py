@@ -79,11 +79,14 @@ def _page_blocks(page: PageText, number: int, label: str | None) -> list[Block]:
         if item.segment is not None:
             prose.append(item.segment.text)
             continue
+        caption = None
         if prose:
-            blocks.append(Block(text=join_wrapped_lines(clean_text("\n".join(prose))), page=number, label=label))
+            text = join_wrapped_lines(clean_text("\n".join(prose)))
+            blocks.append(Block(text=text, page=number, label=label))
+            caption = table_caption(text)
             prose = []
         if item.table is not None:
-            blocks.append(Block(text="\n".join(item.table.rows), page=number, label=label))
+            blocks.append(Block(text="\n".join(item.table.rows), page=number, section=caption, label=label))
     if prose:
         blocks.append(Block(text=join_wrapped_lines(clean_text("\n".join(prose))), page=number, label=label))
     return blocks
@@ -98,6 +101,29 @@ _SECTION_START = re.compile(r"^(\d{1,2}(\.\d+)*\.?\s+[A-Z]|[-*\u2022]\s)")
 def _is_row(line: str) -> bool:
     """A row of a table of figures: several separate numbers on one line, and no sentence ending."""
     return len(_FIGURE.findall(line)) >= 4 and not _SENTENCE_END.search(line)
+
+
+_LAST_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\d])")
+_CUT_SHORT = re.compile(r"\b(of|and|or|the|a|an|to|in|on|for|by|with|from|as|at)$", re.I)
+CAPTION_WORDS = 12  # a title over a table is short; a longer line without a colon is prose
+
+
+def table_caption(prose: str) -> str | None:
+    """What the prose just before a table says it holds: its last sentence when that leads in with a colon
+    ("... is as follows (in thousands):"), or its last line when that is a short title ("Operating
+    expenses"): a capital first, no sentence's end, no amount, not cut short on "of" or "and"."""
+    last = prose.rstrip().rsplit("\n", 1)[-1].strip()
+    sentence = _LAST_SENTENCE.split(last)[-1]
+    if sentence.endswith(":") and len(sentence.split()) >= 2:
+        return sentence
+    title = (
+        2 <= len(last.split()) <= CAPTION_WORDS
+        and last[:1].isupper()
+        and "$" not in last
+        and not last.endswith((".", "!", "?", ";", ","))
+        and not _CUT_SHORT.search(last)
+    )
+    return last if title else None
 
 
 def join_wrapped_lines(text: str) -> str:

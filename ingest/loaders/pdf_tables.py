@@ -2,7 +2,8 @@
 
 A row is a line whose cells, after its first, are mostly figures set apart by wide gaps; consecutive
 rows make a table, and the lines just above it whose text sits over the figure columns are its
-headers (years, units). Every row comes out as one line that names its label and each column.
+headers (years, units), up to a line of the surrounding prose. Every row comes out as one line that
+names its label and each column.
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def _table(lines: list[list[Segment]], first: int, last: int) -> Table:
     header_lines: list[list[Segment]] = []
     while above >= 0 and len(header_lines) < 3 and _gap(lines[above], lines[above + 1]) < 2.0:
         line = lines[above]
-        if _is_row(line) or not any(s.x0 >= left - 2 for s in line):
+        if _is_row(line) or _is_prose(line) or not any(s.x0 >= left - 2 for s in line):
             break
         header_lines.insert(0, line)
         above -= 1
@@ -131,6 +132,17 @@ def _table(lines: list[list[Segment]], first: int, last: int) -> Table:
         y1=max(s.y1 for s in members),
         members=members,
     )
+
+
+PROSE_WORDS = 9  # a cell of this many words is a sentence, not a column's header
+
+
+def _is_prose(line: list[Segment]) -> bool:
+    """A line of the text around a table, never its header: a lead-in ending in a colon ("... as follows
+    (in thousands):"), a sentence's end, or a run of words as long as a sentence."""
+    text = " ".join(s.text for s in line).rstrip()
+    sentence_end = text.endswith(".") and len(text.split()) >= 3
+    return text.endswith(":") or sentence_end or any(len(s.text.split()) >= PROSE_WORDS for s in line)
 
 
 def _columns(cells: list[Segment]) -> list[tuple[float, float]]:

@@ -10,11 +10,23 @@ import pytest
 from ingest.chunker import chunk_document
 from ingest.indexer import run_ingest
 from ingest.loaders import load_document, ocr
+from ingest.loaders.pdf import table_caption
 from rag.errors import LoadError
 from rag.index.embedder import Embedder
 from rag.types import Document
 from tests.support.files import write_image_only_pdf
-from tests.support.report_pdf import FOOTER, FRONT_PAGES, HEADER, LEFT, RIGHT, write_report_pdf, write_scan_image
+from tests.support.report_pdf import (
+    FOOTER,
+    FRONT_PAGES,
+    HEADER,
+    LEFT,
+    RIGHT,
+    TABLE_LEAD,
+    YEAR_ROWS,
+    write_report_pdf,
+    write_scan_image,
+    write_table_after_prose_pdf,
+)
 from ui.ask import location, render
 from ui.web.format import document_html
 
@@ -49,6 +61,34 @@ def test_table_rows_keep_label_and_years_without_footnote_markers(report: Docume
     assert "Scope 2, FY2024: 94; FY2023: 163" in lines
     assert "Purchased goods and services, FY2024: 8,931; FY2023: 9,218" in lines
     assert "Scope 22" not in text and "9,2183" not in text
+
+
+def test_the_prose_above_a_table_stays_prose_heads_none_of_its_columns_and_captions_it(tmp_path: Path) -> None:
+    doc = load(write_table_after_prose_pdf(tmp_path / "notes.pdf"))
+    prose, table = doc.blocks
+    assert prose.text == f"{TABLE_LEAD[0]} {TABLE_LEAD[1]}\n{TABLE_LEAD[2]}"
+    assert table.text.split("\n") == [f"{year}; {value}" for year, value in YEAR_ROWS]
+    assert (prose.section, table.section) == (None, TABLE_LEAD[2])
+    chunks = chunk_document(doc, Embedder(), 256, 32)
+    assert [c.section for c in chunks] == [None, TABLE_LEAD[2]]
+
+
+@pytest.mark.parametrize(
+    ("prose", "caption"),
+    [
+        ("Leases run to 2030. Future payments are as follows (in thousands):", "Future payments are as follows (in thousands):"),
+        ("Revenue rose.\nOperating expenses", "Operating expenses"),
+        ("Revenue rose.\nThree Months Ended March 31, 2022", "Three Months Ended March 31, 2022"),
+        ("The company sold its plant in March and leased it back for ten years.", None),
+        ("Weighted-average value of", None),
+        ("% Change", None),
+        ("(9,227) $ 12,400 Interest-bearing liabilities", None),
+    ],
+)
+def test_a_table_caption_is_a_lead_in_or_a_short_title_never_a_sentence_or_a_cut_line(
+    prose: str, caption: str | None
+) -> None:
+    assert table_caption(prose) == caption
 
 
 def test_running_header_footer_and_page_numbers_are_dropped_but_pages_kept(report: Document) -> None:

@@ -108,3 +108,28 @@ def write_scan_image(path: Path, lines: list[str]) -> Path:
         draw.text((80, 80 + 90 * n), line, fill=0, font=font)
     image.save(path)
     return path
+
+
+TABLE_LEAD = [
+    "Customer relationships have a weighted average remaining amortization period of four years and",
+    "developed technology a weighted average amortization period of ten years.",
+    "Future amortization expense of intangible assets is as follows (in thousands):",
+]
+YEAR_ROWS = [("2023", "$ 7,169"), ("2024", "7,169"), ("2025", "7,064")]
+
+
+def write_table_after_prose_pdf(path: Path) -> Path:
+    """Prose flush left, ending in a lead-in with a colon, then a table whose labels are years."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    for n, line in enumerate(TABLE_LEAD):
+        pdf.set_xy(10, 30 + 5 * n)
+        pdf.cell(0, 5, line)
+    for n, (label, value) in enumerate(YEAR_ROWS):
+        pdf.set_xy(10, 47 + 5 * n)
+        pdf.cell(20, 5, label)
+        pdf.set_xy(120, 47 + 5 * n)
+        pdf.cell(30, 5, value)
+    pdf.output(str(path))
+    return path

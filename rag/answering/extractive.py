@@ -3,8 +3,10 @@
 Grounded by construction: every answer sentence is a sentence of its cited passage (whitespace
 repaired only), so no figure appears that its passage does not state. Candidate sentences are scored
 by a small logistic model over generic features (rag/answering/candidates.py); a second one decides
-whether the best of them answers at all, else the answer abstains. When a figure asked for changed
-over time, the newest leads with its date, then the earlier ones with theirs.
+whether the best of them answers at all, and sentences that cannot hold the kind of value asked for
+(no figure for "how many") never do; else the answer abstains. When a figure asked for changed over
+time, the newest leads with its date, then the earlier ones with theirs. A compound question on which
+the whole abstains is answered part by part, saying which part found no clear answer.
 """
 
 from __future__ import annotations
@@ -15,17 +17,25 @@ from dataclasses import dataclass
 
 from rag.answering.candidates import FEATURES, Candidate, SentenceEncoder, candidates
 from rag.answering.model import AnswererModel, load
-from rag.answering.question import MONTHS, YEAR, Question
+from rag.answering.question import MONTHS, YEAR, Question, parts
 from rag.index.lexical import LexicalIndex
 from rag.index.tokenize import terms
 from rag.numbers import numbers
 from rag.types import Citation, Passage
 
 ABSTAIN_TEXT = "The indexed documents do not answer this question."
+# A part of a compound question left unanswered, named by its place: echoing its words could show a figure
+# that no cited passage states.
+ORDINALS = ("first", "second", "third", "fourth", "fifth")
 MAX_SENTENCES = 3
 ALSO_SHARE = 0.3  # a further sentence must score this share of the best one
 OVER_TIME_SHARE = 0.3
 TARGET_PENALTY = 0.5  # a figure of another period must score this share of the best one
+_DATE = re.compile(
+    r"\b(1\d{3}|20\d{2}|" + "|".join(MONTHS) + r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|today|yesterday|tomorrow|\d{1,2}(:\d{2})?\s?[ap]\.?m\b)",
+    re.I,
+)
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTHS) + r")\s+(?:\d{1,2},?\s+)?((?:19|20)\d{2})\b", re.I)
 
 
@@ -102,32 +112,78 @@ def answer_extractive(
     encoder: SentenceEncoder,
     model: AnswererModel | None = None,
 ) -> Extracted:
+    """The answer to the question as a whole; when that abstains on a compound question, its parts'."""
     model = model or load()
-    ranked = rank(question, passages, lexical, encoder, model)
-    if not ranked:
-        return ABSTAINED
-    rival = runner_up([(s.probability, s.candidate.text) for s in ranked])
-    confidence = model.answer.probability(answer_features(ranked[0].candidate.features, ranked[0].probability, rival))
-    if confidence < model.threshold:
+    whole = _answer(question, rank(question, passages, lexical, encoder, model), model)
+    pieces = parts(question)
+    if not whole.abstained or not 1 < len(pieces) <= len(ORDINALS):
+        return whole
+    return _in_parts([(piece, rank(piece, passages, lexical, encoder, model)) for piece in pieces], model)
+
+
+def _answer(question: Question, ranked: list[Scored], model: AnswererModel) -> Extracted:
+    if not _passes(question, ranked, model):
         return ABSTAINED
     best = ranked[0]
+    picked = _with_others(best, ranked)
+    if not any(holds_kind(question.wants, s.candidate.text) for s in picked):
+        return ABSTAINED
     if _figure_asked(question, best) and not question.years:
-        picked = _over_time(best, ranked)
-        if len(picked) > 1:
-            citations = _citations(picked)
-            lines = [f"Most recent ({month_label(as_of(picked[0]))}): {picked[0].candidate.text} [1]"]
+        periods = _over_time(best, ranked)
+        if len(periods) > 1:
+            citations = _citations(periods)
+            lines = [f"Most recent ({month_label(as_of(periods[0]))}): {periods[0].candidate.text} [1]"]
             lines += [
-                f"Earlier ({month_label(as_of(s))}): {s.candidate.text} [{n}]" for n, s in enumerate(picked[1:], 2)
+                f"Earlier ({month_label(as_of(s))}): {s.candidate.text} [{n}]" for n, s in enumerate(periods[1:], 2)
             ]
             return Extracted("\n".join(lines), citations, False)
+    text = " ".join(f"{s.candidate.text} [{n}]" for n, s in enumerate(picked, start=1))
+    return Extracted(text, _citations(picked), False)
+
+
+def _passes(question: Question, ranked: list[Scored], model: AnswererModel) -> bool:
+    """The answer model's confidence that the best sentence answers, against its threshold."""
+    if not ranked:
+        return False
+    rival = runner_up([(s.probability, s.candidate.text) for s in ranked])
+    confidence = model.answer.probability(answer_features(ranked[0].candidate.features, ranked[0].probability, rival))
+    return confidence >= model.threshold
+
+
+def _in_parts(parts_ranked: Sequence[tuple[Question, list[Scored]]], model: AnswererModel) -> Extracted:
+    """Each part's best sentence where it passes on its own; a part that finds none is named by its place."""
+    lines: list[str] = []
+    picked: list[Scored] = []
+    for place, (piece, ranked) in zip(ORDINALS, parts_ranked, strict=False):
+        if not _passes(piece, ranked, model) or not holds_kind(piece.wants, ranked[0].candidate.text):
+            lines.append(f"No clear answer found to the question's {place} part.")
+        elif all(ranked[0].candidate.text != p.candidate.text for p in picked):
+            picked.append(ranked[0])
+            lines.append(f"{ranked[0].candidate.text} [{len(picked)}]")
+    if not picked:
+        return ABSTAINED
+    return Extracted(" ".join(lines), _citations(picked), False)
+
+
+def holds_kind(wants: str, text: str) -> bool:
+    """Whether a sentence can state the kind of value asked for: a figure for "how many", some date or time of day
+    for "when". Every other kind passes: a name or a reason has no form to check."""
+    if wants == "number":
+        return bool(_figures(text, words=True))
+    if wants == "date":
+        return bool(_DATE.search(text))
+    return True
+
+
+def _with_others(best: Scored, ranked: Sequence[Scored]) -> list[Scored]:
+    """The best sentence and up to two more that score near it and say something else."""
     picked = [best]
     for other in ranked[1:]:
         if len(picked) >= MAX_SENTENCES or other.probability < ALSO_SHARE * best.probability:
             break
         if not any(_similar(other.candidate.text, p.candidate.text) for p in picked):
             picked.append(other)
-    text = " ".join(f"{s.candidate.text} [{n}]" for n, s in enumerate(picked, start=1))
-    return Extracted(text, _citations(picked), False)
+    return picked
 
 
 def _citations(picked: Sequence[Scored]) -> list[Citation]:

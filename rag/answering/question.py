@@ -18,10 +18,20 @@ MONTHS = ("january february march april may june july august september october n
 _NUMBER_CUES = re.compile(
     r"\b(how (many|much|large|big|long|far|old)|what (is|was|are|were) the (number|total|size|share|percentage"
     r"|amount|value|cost|price|rate|level)|what (percentage|share|proportion|amount|number|value|fraction)"
-    r"|how (high|low|fast)|what (size|capacity))\b",
+    r"|how (high|low|fast)|what (size|capacity)"
+    # "what gender pay gap", "what purchase price": a measure at the head of the noun phrase "what" opens
+    r"|what\s+(?:(?!(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could)\b)[\w'-]+\s+){0,2}?"
+    r"(?:number|total|size|share|percentage|amount|value|cost|price|rate|level|capacity|fee|ratio|margin|stake"
+    r"|sum|budget|volume|gap|score|count)s?)\b",
     re.I,
 )
-_DATE_CUES = re.compile(r"\b(when|what (year|month|date|day|time)|which (year|month|date|day|century))\b", re.I)
+# "when" asks for a date where it opens the question or comes before its verb ("and when is it due"), not
+# where it joins a clause ("the force called when two forces act").
+_DATE_CUES = re.compile(
+    r"^when\b|\bwhen\s+(?=(?:did|does|do|is|was|were|are|will|would|has|have|had|can|could|should|must|may"
+    r"|might)\b)|\b(what (year|month|date|day|time)|which (year|month|date|day|century))\b",
+    re.I,
+)
 _PERSON_CUES = re.compile(r"\b(who|whom|whose)\b", re.I)
 _REASON_CUES = re.compile(r"^(why|for what reason|how come)\b|\bwhat (was|is|were|are) the (reason|cause)s?\b", re.I)
 _LIST_CUES = re.compile(r"\b(which|list|name|what are the)\b.*\b\w+s\b", re.I)
@@ -46,6 +56,13 @@ _LEAD_CLAUSE = re.compile(
 
 
 _VALUE_CUES = (("date", _DATE_CUES), ("person", _PERSON_CUES), ("number", _NUMBER_CUES))
+# Where a compound question's second question begins: a new sentence, or "and" before a question word.
+_PART_BREAK = re.compile(
+    r"\?\s+|,?\s+and\s+(?=(?:which|when|who|whom|whose|what|how|where|whether|is|are|was|were|does|do|did|has"
+    r"|have|had)\b)",
+    re.I,
+)
+MIN_PART_WORDS = 3  # "When and where was it launched?" asks one thing
 
 
 @dataclass(frozen=True)
@@ -91,6 +108,37 @@ def wanted_kind(text: str) -> str:
     return "any"
 
 
+def parts(question: Question) -> list[Question]:
+    """A compound question's questions, each read alone ("How much did the cluster receive, and which firm
+    leads it?"); its terms stay those of the whole question and its names go with every part. A follow-up,
+    or a question that asks one thing, is one part."""
+    pieces = [p.strip(" ,?") for p in _PART_BREAK.split(question.text)]
+    if question.search_text != question.text or len(pieces) < 2:
+        return [question]
+    if any(len(words(p)) < MIN_PART_WORDS for p in pieces):
+        return [question]
+    asked = set(question.terms)
+    return [
+        replace(
+            question,
+            text=piece,
+            resolved=piece,
+            terms=tuple(dict.fromkeys([t for t in terms(piece) if t in asked] + list(question.names))),
+            years=tuple(dict.fromkeys(m.group() for m in YEAR.finditer(piece))) or question.years,
+            wants=wanted_kind(piece),
+            counted=_counted(piece),
+        )
+        for piece in pieces
+    ]
+
+
+def _counted(text: str) -> str | None:
+    """The noun after "how many" or "how much", stemmed."""
+    match = _COUNTED.search(text)
+    counted = match.group(1).lower() if match and match.group(1).lower() not in STOPWORDS else None
+    return stem(counted) if counted else None
+
+
 def is_follow_up(text: str) -> bool:
     return bool(_FOLLOW_UP.search(text.strip())) or len(terms(text)) <= 2
 
@@ -127,8 +175,6 @@ def analyse(text: str, history: Sequence[dict[str, str]] | None = None) -> Quest
     wants = wanted_kind(text)
     if wants == "any" and asked:
         wants = wanted_kind(asked)
-    match = _COUNTED.search(text)
-    counted = match.group(1).lower() if match and match.group(1).lower() not in STOPWORDS else None
     return Question(
         text,
         search_text,
@@ -137,5 +183,5 @@ def analyse(text: str, history: Sequence[dict[str, str]] | None = None) -> Quest
         tuple(dict.fromkeys(years)),
         wants,
         names(text) or names(asked),
-        stem(counted) if counted else None,
+        _counted(text),
     )

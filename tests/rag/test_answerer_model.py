@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answering.candidates import FEATURES
-from rag.answering.extractive import runner_up
+from rag.answering.extractive import holds_kind, runner_up
 from rag.answering.model import load, parse
 
 
@@ -46,3 +46,21 @@ def test_a_candidate_that_backs_up_the_best_does_not_narrow_its_lead() -> None:
     assert runner_up([ranked[0], ranked[3]]) == 0.2
     assert runner_up([(0.5, "Seven hubs in 2023."), (0.3, "Ten hubs in 2023.")]) == 0.3  # a year is no figure
     assert runner_up([(0.5, best)]) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("wants", "sentence", "holds"),
+    [
+        ("number", "The cluster was awarded £1.5m by the challenge.", True),
+        ("number", "Two companies lead the project.", True),
+        ("number", "The cluster was founded in 2021 by the port.", False),  # a year is a date, not a figure
+        ("number", "Gender representation metrics were as follows:", False),
+        ("date", "The Spanish takeover was complete by 1769.", True),
+        ("date", "Members decide on the motions at 5 pm.", True),
+        ("date", "General Question Time takes place on Thursday.", True),
+        ("date", "The acquisition added a new brand to the bank.", False),
+        ("list", "The acquisition added a new brand to the bank.", True),  # a name has no form to check
+    ],
+)
+def test_only_a_sentence_that_can_state_the_kind_asked_for_answers(wants: str, sentence: str, holds: bool) -> None:
+    assert holds_kind(wants, sentence) is holds

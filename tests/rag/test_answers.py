@@ -98,6 +98,18 @@ def test_unanswerable_questions_abstain_with_nearest_sources(assistant: Assistan
     assert answer.nearest, "the closest passages are still returned"
 
 
+def test_a_compound_question_gets_the_part_the_documents_answer_and_names_the_part_they_do_not(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.answer(
+        "How much does it cost a cluster to join, and which organisations did the Forum develop the initiative with?"
+    )
+    assert not answer.abstained, answer.text
+    assert answer.text.startswith("No clear answer found to the question's first part. ")
+    assert "Accenture" in answer.text and [c.n for c in answer.citations] == [1]
+    assert "Accenture" in answer.citations[0].quote
+
+
 def test_grounding_properties_hold_on_every_test_question(assistant: Assistant) -> None:
     """Each [n] resolves; every number is stated by a cited passage; citations were retrieved."""
     for item in load_testset(TESTSET):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answering.question import analyse, names, wanted_kind
+from rag.answering.question import analyse, names, parts, wanted_kind
 
 
 @pytest.mark.parametrize(
@@ -23,6 +23,11 @@ from rag.answering.question import analyse, names, wanted_kind
         ("As of the 2025 announcement, who led the initiative?", "person"),
         ("How many clusters had joined when the report came out?", "number"),
         ("When the plan was approved, what year was the plant to open?", "date"),
+        ("What gender pay gap did the company report for 2022?", "number"),
+        ("What equity stake does the government hold in the project?", "number"),
+        ("What factors drove the cost increase?", "any"),
+        ("What is the resultant force called when two forces act on a particle?", "any"),
+        ("How much did the hub cost, and when is it due to open?", "number"),
     ],
 )
 def test_the_kind_of_value_comes_from_the_wording(question: str, kind: str) -> None:
@@ -56,3 +61,34 @@ def test_inside_its_document_a_question_loses_the_names_that_routed_it() -> None
     assert {"gros", "margin"} <= set(inside.terms) and inside.wants == asked.wants
     only_name = analyse("Armadale?")
     assert only_name.inside(frozenset({"armadal"})) is only_name  # nothing else to ask: kept as asked
+
+
+def test_a_compound_question_reads_as_its_parts_each_with_its_kind_and_the_whole_questions_names() -> None:
+    q = analyse("How much did the South Wales Industrial Cluster receive, and which firm is leading the project?")
+    first, second = parts(q)
+    assert first.text == "How much did the South Wales Industrial Cluster receive" and first.wants == "number"
+    assert second.text == "which firm is leading the project" and second.resolved == second.text
+    assert {"firm", "lead", "project"} <= set(second.terms) and set(q.names) <= set(second.terms)
+    assert "receiv" not in second.terms and "firm" not in first.terms
+    two_sentences = analyse("Did ExxonMobil join the Houston hub in 2021? How much CO2 did the group aim to store?")
+    assert [p.wants for p in parts(two_sentences)] == ["yes-no", "number"]
+    assert parts(two_sentences)[1].years == ("2021",)  # a part naming no year keeps the question's
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When and where was the initiative launched?",  # one thing asked
+        "How many clusters joined in 2024?",
+        "What was the value of Total deposits? If data is not available, return 'N/A'.",  # a condition, not a part
+    ],
+)
+def test_a_question_that_asks_one_thing_is_one_part(question: str) -> None:
+    q = analyse(question)
+    assert parts(q) == [q]
+
+
+def test_a_follow_up_is_not_split_from_the_exchange_it_continues() -> None:
+    history = [{"role": "user", "content": "Which clusters joined in 2024?"}, {"role": "assistant", "content": "TEDA."}]
+    q = analyse("And how many jobs do they support, and when did they join?", history)
+    assert parts(q) == [q]

@@ -110,8 +110,8 @@ def wanted_kind(text: str) -> str:
 
 def parts(question: Question) -> list[Question]:
     """A compound question's questions, each read alone ("How much did the cluster receive, and which firm
-    leads it?"); its terms stay those of the whole question and its names go with every part. A follow-up,
-    or a question that asks one thing, is one part."""
+    leads it?"), with its own kind and terms (those the whole question keeps) and the whole question's
+    names. A follow-up, or a question that asks one thing, is one part."""
     pieces = [p.strip(" ,?") for p in _PART_BREAK.split(question.text)]
     if question.search_text != question.text or len(pieces) < 2:
         return [question]

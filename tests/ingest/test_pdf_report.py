@@ -76,7 +76,7 @@ def test_the_prose_above_a_table_stays_prose_heads_none_of_its_columns_and_capti
 @pytest.mark.parametrize(
     ("prose", "caption"),
     [
-        ("Leases run to 2030. Future payments are as follows (in thousands):", "Future payments are as follows (in thousands):"),
+        ("Leases run to 2030. Payments are as follows (in thousands):", "Payments are as follows (in thousands):"),
         ("Revenue rose.\nOperating expenses", "Operating expenses"),
         ("Revenue rose.\nThree Months Ended March 31, 2022", "Three Months Ended March 31, 2022"),
         ("The company sold its plant in March and leased it back for ten years.", None),

@@ -115,14 +115,16 @@ def answer_extractive(
     """The answer to the question as a whole; when that abstains on a compound question, its parts'."""
     model = model or load()
     whole = _answer(question, rank(question, passages, lexical, encoder, model), model)
+    if not whole.abstained:
+        return whole
     pieces = parts(question)
-    if not whole.abstained or not 1 < len(pieces) <= len(ORDINALS):
+    if not 1 < len(pieces) <= len(ORDINALS):
         return whole
     return _in_parts([(piece, rank(piece, passages, lexical, encoder, model)) for piece in pieces], model)
 
 
 def _answer(question: Question, ranked: list[Scored], model: AnswererModel) -> Extracted:
-    if not _passes(question, ranked, model):
+    if not _passes(ranked, model):
         return ABSTAINED
     best = ranked[0]
     picked = _with_others(best, ranked)
@@ -141,7 +143,7 @@ def _answer(question: Question, ranked: list[Scored], model: AnswererModel) -> E
     return Extracted(text, _citations(picked), False)
 
 
-def _passes(question: Question, ranked: list[Scored], model: AnswererModel) -> bool:
+def _passes(ranked: list[Scored], model: AnswererModel) -> bool:
     """The answer model's confidence that the best sentence answers, against its threshold."""
     if not ranked:
         return False
@@ -155,7 +157,7 @@ def _in_parts(parts_ranked: Sequence[tuple[Question, list[Scored]]], model: Answ
     lines: list[str] = []
     picked: list[Scored] = []
     for place, (piece, ranked) in zip(ORDINALS, parts_ranked, strict=False):
-        if not _passes(piece, ranked, model) or not holds_kind(piece.wants, ranked[0].candidate.text):
+        if not _passes(ranked, model) or not holds_kind(piece.wants, ranked[0].candidate.text):
             lines.append(f"No clear answer found to the question's {place} part.")
         elif all(ranked[0].candidate.text != p.candidate.text for p in picked):
             picked.append(ranked[0])

@@ -15,6 +15,8 @@ from rag.index.tokenize import STOPWORDS, stem, terms, words
 YEAR = re.compile(r"\b(19|20)\d{2}\b")
 MONTHS = ("january february march april may june july august september october november december").split()
 
+# A verb that, right after "when", makes it the question ("When did ..."), not a clause ("When HyNet secured").
+_AUXILIARY = r"(?:did|does|do|is|was|were|are|will|would|has|have|had|can|could|should|must|may|might)\b"
 _NUMBER_CUES = re.compile(
     r"\b(how (many|much|large|big|long|far|old)|what (is|was|are|were) the (number|total|size|share|percentage"
     r"|amount|value|cost|price|rate|level)|what (percentage|share|proportion|amount|number|value|fraction)"
@@ -28,8 +30,7 @@ _NUMBER_CUES = re.compile(
 # "when" asks for a date where it opens the question or comes before its verb ("and when is it due"), not
 # where it joins a clause ("the force called when two forces act").
 _DATE_CUES = re.compile(
-    r"^when\b|\bwhen\s+(?=(?:did|does|do|is|was|were|are|will|would|has|have|had|can|could|should|must|may"
-    r"|might)\b)|\b(what (year|month|date|day|time)|which (year|month|date|day|century))\b",
+    rf"^when\b|\bwhen\s+(?={_AUXILIARY})|\b(what (year|month|date|day|time)|which (year|month|date|day|century))\b",
     re.I,
 )
 _PERSON_CUES = re.compile(r"\b(who|whom|whose)\b", re.I)
@@ -49,8 +50,7 @@ _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w&-]*")
 # A leading clause that sets the scene ("When HyNet secured its funding, how many jobs..."): a subordinating
 # word not followed by an inverted verb (that would make it the question: "When did..."), up to a comma.
 _LEAD_CLAUSE = re.compile(
-    r"^(?:when|after|before|as|once|since|while|following|according to)\s+"
-    r"(?!(?:did|does|do|is|was|were|are|will|would|has|have|had|can|could|should|must|may|might)\b)[^,?]*,\s*",
+    rf"^(?:when|after|before|as|once|since|while|following|according to)\s+(?!{_AUXILIARY})[^,?]*,\s*",
     re.I,
 )
 

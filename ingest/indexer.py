@@ -28,7 +28,7 @@ from rag.index.store import DIRTY, Store
 from rag.types import Chunk, Document, FailedFile, IndexedDocument, IngestReport
 
 # Bump when chunking or a loader changes in a way that changes chunk texts (an older index asks for --rebuild).
-CHUNKER_VERSION = 3
+CHUNKER_VERSION = 4
 ENCODE_SLICE = 1024
 # Parse in worker processes when the new and changed PDF and DOCX files weigh this much together.
 PARALLEL_BYTES = 2_000_000

@@ -40,8 +40,21 @@ _ABBREVIATIONS = frozenset(
         "dec",
         "fig",
         "est",
+        "no",
+        "nos",
+        "vol",
+        "corp",
+        "bros",
+        "pty",
+        "pte",
+        "jr",
+        "sr",
+        "dept",
+        "govt",
+        "messrs",
     ]
 )
+_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")  # "u.s.c", "p.o", "l.p", "j.p": letters with dots between
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -49,7 +62,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
         start -= 1
     word = text[start:dot].lower()
-    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or bool(_INITIALS.fullmatch(word))
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

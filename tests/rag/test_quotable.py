@@ -44,3 +44,19 @@ def test_a_line_broken_by_the_layout_continues_the_sentence_before_it() -> None:
         "The Company changed its name from Uranium Resources\nto Westwater Resources in 2017.",
         "Revenue, 2022: 1,234; 2021: 1,000",
     ]
+
+
+def test_a_sentence_runs_on_past_the_abbreviations_of_company_names_numbers_and_initials() -> None:
+    text = (
+        "The auditors of Ritchie Bros. Auctioneers Incorporated signed it. See Amendment No. 1 to the Credit "
+        "Agreement. Kruger Products L.P. owns the mill. Claims go to P.O. Box 12. It filed under 15 U.S.C. "
+        "Section 78. It is done."
+    )
+    assert units(text) == [
+        "The auditors of Ritchie Bros. Auctioneers Incorporated signed it.",
+        "See Amendment No. 1 to the Credit Agreement.",
+        "Kruger Products L.P. owns the mill.",
+        "Claims go to P.O. Box 12.",
+        "It filed under 15 U.S.C. Section 78.",
+        "It is done.",
+    ]

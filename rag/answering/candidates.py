@@ -44,8 +44,14 @@ NEAR_TOKENS = 6
 CACHED_SENTENCES = 50_000  # about 75 MB of vectors
 FOCUS_TERMS = 2
 _PLANS = frozenset(stem(w) for w in "target aim ambition goal plan pledge commit intend expect seek".split())
+# A question about what is expected or possible asks for a plan's figure, not against it.
+_PROSPECTIVE = re.compile(
+    r"\b(will|would|could|might|may|shall|should|going to|set to|due to|said to|expected|projected|forecast"
+    r"|estimated|anticipated|potential(ly)?)\b",
+    re.I,
+)
 _PERSON = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+\s+[A-Z][a-z]+\b")
-_CAPITALISED = re.compile(r"(?<=\s)[A-Z][\w-]+")
+CAPITALISED = re.compile(r"(?<=\s)[A-Z][\w-]+")  # a capitalised word past the sentence's first
 _RULE = re.compile(r"^\|?\s*:?-{3,}")  # the line under a table's header
 _ABSENCE = re.compile(
     r"\b(no|not|none|nor|without)\b.{0,80}\b(available|given|reported|published|disclosed|stated|provided?"
@@ -123,7 +129,7 @@ def _kind(question: Question, text: str) -> tuple[float, float]:
     """Does the sentence hold the kind of value asked for, and is it close to a term of the question?"""
     tokens = words(text)
     stems = [stem(w) for w in tokens]
-    wanted = {question.counted} if question.counted else set(question.terms) - set(MONTHS)
+    wanted = set(question.counted) or set(question.terms) - set(MONTHS)
     anchors = [i for i, s in enumerate(stems) if s in wanted]
     if question.wants == "number":
         values = [i for i, w in enumerate(tokens) if has_number(w) and not YEAR.fullmatch(w)]
@@ -133,10 +139,10 @@ def _kind(question: Question, text: str) -> tuple[float, float]:
         found = float(bool(_PERSON.search(text)))
         return found, found
     elif question.wants == "list":
-        found = float(len(_CAPITALISED.findall(text)) >= 2 or text.count(",") >= 2)
+        found = float(len(CAPITALISED.findall(text)) >= 2 or text.count(",") >= 2)
         return found, found
     elif question.wants == "name":
-        found = float(bool(_CAPITALISED.search(text)))
+        found = float(bool(CAPITALISED.search(text)))
         return found, found
     else:
         return 1.0, 1.0
@@ -172,6 +178,7 @@ def candidates(
     asked = set(question.terms)
     focus = sorted(weight, key=lambda t: -weight[t])[:FOCUS_TERMS]
     top = max(weight.values(), default=0.0)
+    prospective = bool(_PLANS & asked) or bool(_PROSPECTIVE.search(question.text))
     spans_of = [quotable_spans(p.text) for p in passages]
     texts = [quote(p.text[a:b]) for p, spans in zip(passages, spans_of, strict=True) for a, b in spans]
     vectors = encoder.encode([question.resolved, *texts])
@@ -210,6 +217,6 @@ def candidates(
                 *passage_features,
                 len(said[i] - asked) / len(said[i]) if said[i] else 0.0,
             )
-            target = not _PLANS & asked and _target(text)
+            target = not prospective and _target(text)
             found.append(Candidate(passage, rank, text, features, target))
     return found

@@ -15,11 +15,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.answering.candidates import FEATURES, Candidate, SentenceEncoder, candidates
+from rag.answering.candidates import CAPITALISED, FEATURES, Candidate, SentenceEncoder, candidates
 from rag.answering.model import AnswererModel, load
 from rag.answering.question import MONTHS, YEAR, Question, parts
 from rag.index.lexical import LexicalIndex
-from rag.index.tokenize import terms
+from rag.index.tokenize import STOPWORDS, stem, terms, words
 from rag.numbers import numbers
 from rag.types import Citation, Passage
 
@@ -128,7 +128,7 @@ def _answer(question: Question, ranked: list[Scored], model: AnswererModel) -> E
         return ABSTAINED
     best = ranked[0]
     picked = _with_others(best, ranked)
-    if not any(holds_kind(question.wants, s.candidate.text) for s in picked):
+    if not any(holds_kind(question, s.candidate.text) for s in picked):
         return ABSTAINED
     if _figure_asked(question, best) and not question.years:
         periods = _over_time(best, ranked)
@@ -157,7 +157,7 @@ def _in_parts(parts_ranked: Sequence[tuple[Question, list[Scored]]], model: Answ
     lines: list[str] = []
     picked: list[Scored] = []
     for place, (piece, ranked) in zip(ORDINALS, parts_ranked, strict=False):
-        if not _passes(ranked, model) or not holds_kind(piece.wants, ranked[0].candidate.text):
+        if not _passes(ranked, model) or not holds_kind(piece, ranked[0].candidate.text):
             lines.append(f"No clear answer found to the question's {place} part.")
         elif all(ranked[0].candidate.text != p.candidate.text for p in picked):
             picked.append(ranked[0])
@@ -167,14 +167,27 @@ def _in_parts(parts_ranked: Sequence[tuple[Question, list[Scored]]], model: Answ
     return Extracted(" ".join(lines), _citations(picked), False)
 
 
-def holds_kind(wants: str, text: str) -> bool:
+def holds_kind(question: Question, text: str) -> bool:
     """Whether a sentence can state the kind of value asked for: a figure for "how many", some date or time of day
-    for "when". Every other kind passes: a name or a reason has no form to check."""
-    if wants == "number":
+    for "when", a name the question does not already use for "who". Every other kind passes: "which" is answered
+    by a name as often as by common words ("stage 3", "lower bounds"), and a reason has no form to check."""
+    if question.wants == "number":
         return bool(_figures(text, words=True))
-    if wants == "date":
+    if question.wants == "date":
         return bool(_DATE.search(text))
+    if question.wants == "person":
+        return _names_something_new(question, text)
     return True
+
+
+def _names_something_new(question: Question, text: str) -> bool:
+    """A capitalised word past the sentence's first that is neither a word of the question nor a month."""
+    asked = set(question.terms) | set(question.names)
+    return any(
+        stem(w) not in asked and w not in STOPWORDS and w not in MONTHS
+        for m in CAPITALISED.finditer(text)
+        for w in words(m.group())
+    )
 
 
 def _with_others(best: Scored, ranked: Sequence[Scored]) -> list[Scored]:

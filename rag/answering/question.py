@@ -37,13 +37,14 @@ _PERSON_CUES = re.compile(r"\b(who|whom|whose)\b", re.I)
 _REASON_CUES = re.compile(r"^(why|for what reason|how come)\b|\bwhat (was|is|were|are) the (reason|cause)s?\b", re.I)
 _LIST_CUES = re.compile(r"\b(which|list|name|what are the)\b.*\b\w+s\b", re.I)
 _NAME_CUES = re.compile(r"\bwhich\s+\w*[^s\W]\b(?!\s+of\b)", re.I)  # "which cluster": one, named
+_REQUEST = re.compile(r"^\w+\s+you\b", re.I)  # "Can you tell me how many...": a request, not a yes/no question
 _YES_NO = re.compile(r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.I)
 _FOLLOW_UP = re.compile(
     r"^(and|but|also|what about|how about|so|then)\b|\b(it|its|they|them|their|those|these|that one|this one"
     r"|which one|the same|there|then|that point|that time|the time)\b",
     re.I,
 )
-_COUNTED = re.compile(r"\bhow (?:many|much)\s+(?:of\s+the\s+)?(?:[a-z]+'s\s+)?([a-z0-9-]+)", re.I)
+_COUNTED = re.compile(r"\bhow (many|much)\s+(?:of\s+the\s+)?(?:[a-z]+'s\s+)?((?:[a-z0-9-]+\s*){1,3})", re.I)
 _SENTENCE = re.compile(r"[^.?!]+[.?!]*")
 _CONDITION = re.compile(r"\s*(if|otherwise|in that case|give me|return|answer|respond|reply)\b", re.I)
 _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w&-]*")
@@ -74,7 +75,7 @@ class Question:
     years: tuple[str, ...]
     wants: str  # "number", "date", "person", "list", "name", "yes-no", "reason" or "any"
     names: tuple[str, ...] = ()  # stemmed capitalised words: what the question is about
-    counted: str | None = None  # the noun after "how many"/"how much"
+    counted: tuple[str, ...] = ()  # the noun phrase after "how many"/"how much", stemmed: "new", "cluster"
 
     def inside(self, named: Collection[str]) -> Question:
         """The question as read inside the documents it names: there their names match every passage and
@@ -96,6 +97,8 @@ def wanted_kind(text: str) -> str:
     text = _LEAD_CLAUSE.sub("", text.strip(), count=1)
     if _REASON_CUES.search(text):
         return "reason"
+    if _YES_NO.search(text) and not _PART_BREAK.search(text) and not _REQUEST.search(text):
+        return "yes-no"  # "Is the trial blinded, or do they know who gets the drug?": a cue inside asks no value
     cues = [(m.start(), kind) for kind, cue in _VALUE_CUES for m in [cue.search(text)] if m]
     if cues:
         return min(cues)[1]
@@ -132,11 +135,20 @@ def parts(question: Question) -> list[Question]:
     ]
 
 
-def _counted(text: str) -> str | None:
-    """The noun after "how many" or "how much", stemmed."""
+def _counted(text: str) -> tuple[str, ...]:
+    """The words of what "how many" or "how much" counts, stemmed: up to a function word, and for "how many" up
+    to its plural noun ("how many new clusters joined" counts "new", "cluster")."""
     match = _COUNTED.search(text)
-    counted = match.group(1).lower() if match and match.group(1).lower() not in STOPWORDS else None
-    return stem(counted) if counted else None
+    if not match:
+        return ()
+    counted = []
+    for word in match.group(2).lower().split():
+        if word in STOPWORDS:
+            break
+        counted.append(stem(word))
+        if match.group(1).lower() == "many" and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+            break
+    return tuple(counted)
 
 
 def is_follow_up(text: str) -> bool:

@@ -28,6 +28,9 @@ from rag.answering.question import analyse, names, parts, wanted_kind
         ("What factors drove the cost increase?", "any"),
         ("What is the resultant force called when two forces act on a particle?", "any"),
         ("How much did the hub cost, and when is it due to open?", "number"),
+        ("Is the trial blinded, or do patients and investigators know who gets the drug?", "yes-no"),
+        ("Did ExxonMobil join the hub? How much CO2 will it store?", "number"),  # its parts are read alone
+        ("Can you tell me how many jobs the hub will create?", "number"),  # a request, not a yes/no question
     ],
 )
 def test_the_kind_of_value_comes_from_the_wording(question: str, kind: str) -> None:
@@ -38,7 +41,10 @@ def test_names_years_and_the_counted_noun() -> None:
     q = analyse("How many jobs did Saraburi Sandbox report in 2024?")
     assert q.names == ("saraburi", "sandbox")
     assert q.years == ("2024",)
-    assert q.counted == "job"
+    assert q.counted == ("job",)
+    assert analyse("How many new clusters joined in 2023?").counted == ("new", "cluster")  # up to its plural noun
+    assert analyse("How much federal funding did the hub get?").counted == ("federal", "fund")
+    assert analyse("What did the hub cost?").counted == ()
     assert names("What did the Forum say in January?") == ("forum",)
 
 

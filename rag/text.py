@@ -9,11 +9,6 @@ import re
 _END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s)")
 _ABBREVIATIONS = frozenset(
     [
-        "e.g",
-        "i.e",
-        "u.s",
-        "u.k",
-        "u.n",
         "mr",
         "mrs",
         "ms",

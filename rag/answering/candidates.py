@@ -44,9 +44,10 @@ NEAR_TOKENS = 6
 CACHED_SENTENCES = 50_000  # about 75 MB of vectors
 FOCUS_TERMS = 2
 _PLANS = frozenset(stem(w) for w in "target aim ambition goal plan pledge commit intend expect seek".split())
-# A question about what is expected or possible asks for a plan's figure, not against it.
+# A question about what is expected or possible asks for a plan's figure, not against it ("may" in lower case
+# only: "May 2022" is a month; no "due to", as often a cause as a schedule).
 _PROSPECTIVE = re.compile(
-    r"\b(will|would|could|might|may|shall|should|going to|set to|due to|said to|expected|projected|forecast"
+    r"\b(will|would|could|might|(?-i:may)|shall|should|going to|set to|said to|expected|projected|forecast"
     r"|estimated|anticipated|potential(ly)?)\b",
     re.I,
 )

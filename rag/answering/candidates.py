@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.answering.question import MONTHS, YEAR, Question
+from rag.answering.question import MONTHS, YEAR, Question, years_in
 from rag.index.embedder import Embedder
 from rag.index.lexical import LexicalIndex
 from rag.index.tokenize import stem, terms, words
@@ -165,7 +165,7 @@ def _years(question: Question, text: str, around: str, passage: Passage) -> floa
     if not question.years:
         return 1.0
     for context in (text, around, f"{passage.title} {passage.section or ''}", (passage.date or "")[:4]):
-        stated = {m.group() for m in YEAR.finditer(context)}
+        stated = set(years_in(context))
         if stated:
             return float(bool(stated & set(question.years)))
     return 0.0

@@ -127,7 +127,7 @@ def parts(question: Question) -> list[Question]:
             text=piece,
             resolved=piece,
             terms=tuple(dict.fromkeys([t for t in terms(piece) if t in asked] + list(question.names))),
-            years=tuple(dict.fromkeys(m.group() for m in YEAR.finditer(piece))) or question.years,
+            years=tuple(dict.fromkeys(years_in(piece))) or question.years,
             wants=wanted_kind(piece),
             counted=_counted(piece),
         )
@@ -149,6 +149,11 @@ def _counted(text: str) -> tuple[str, ...]:
         if match.group(1).lower() == "many" and word.endswith("s") and not word.endswith(("ss", "us", "is")):
             break
     return tuple(counted)
+
+
+def years_in(text: str) -> list[str]:
+    """The years (1900-2099) a text names, in order."""
+    return [m.group() for m in YEAR.finditer(text)]
 
 
 def is_follow_up(text: str) -> bool:
@@ -182,8 +187,7 @@ def analyse(text: str, history: Sequence[dict[str, str]] | None = None) -> Quest
     search_text = f"{asked} {replied} {text}".strip()
     own = terms(text)
     inherited = [t for t in terms(asked) if t not in own]
-    years = [m.group() for m in YEAR.finditer(text)] or [m.group() for m in YEAR.finditer(asked)]
-    years = years or [m.group() for m in YEAR.finditer(replied)][:1]
+    years = years_in(text) or years_in(asked) or years_in(replied)[:1]
     wants = wanted_kind(text)
     if wants == "any" and asked:
         wants = wanted_kind(asked)

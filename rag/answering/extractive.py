@@ -242,8 +242,11 @@ def _states_figure(scored: Scored) -> bool:
 def _over_time(best: Scored, ranked: list[Scored]) -> list[Scored]:
     """One sentence per period stating the figure asked for, newest period first; one alone when only one.
 
+    Periods are shown only when the documents disagree: the sentences come from two documents or more.
+    One report's dates (a year end, a loan's date, a maturity) are not versions of one figure.
     Sentences that date their own figure go first, so a later document restating an old figure does
-    not pass it off as its own; a figure already shown is not repeated; a target is not a result.
+    not pass it off as its own; a figure already shown is not repeated; a target is not a result, nor
+    is a date after its document's own (a deadline or a maturity).
     """
     eligible = [
         s
@@ -251,6 +254,7 @@ def _over_time(best: Scored, ranked: list[Scored]) -> list[Scored]:
         if s.probability >= OVER_TIME_SHARE * best.probability
         and _states_figure(s)
         and s.candidate.feature("kind_near") == 1.0
+        and not _after_its_document(s)
     ]
     eligible.sort(key=lambda s: (not _MONTH_YEAR.search(s.candidate.text), -s.probability))
     by_period: dict[str, Scored] = {}
@@ -262,6 +266,12 @@ def _over_time(best: Scored, ranked: list[Scored]) -> list[Scored]:
             continue
         by_period[period] = scored
         shown |= figures
-    if len(by_period) < 2:
+    shown_periods = [by_period[p] for p in sorted(by_period, reverse=True)][: MAX_SENTENCES + 1]
+    if len({s.candidate.passage.doc_id for s in shown_periods}) < 2:
         return [best]
-    return [by_period[p] for p in sorted(by_period, reverse=True)][: MAX_SENTENCES + 1]
+    return shown_periods
+
+
+def _after_its_document(scored: Scored) -> bool:
+    published = (scored.candidate.passage.date or "")[:7]
+    return bool(published) and as_of(scored) > published

@@ -12,6 +12,8 @@ into a temporary folder, then each question is answered by:
 Scored per question:
 - answerable, right: not abstained, a gold answer string in the answer and in a cited passage
   (for PDFs with gold pages: a citation on a gold page, +-1, of the gold document, counts too);
+- answerable, states the answer: right without the page rule (a heading quoted from the gold page
+  is right by its page, but does not state the answer);
 - answerable, wrongly abstained;
 - unanswerable, abstained;
 - page hit (PDF questions with gold pages): a citation on a gold page +-1 of the gold document;
@@ -119,6 +121,7 @@ def baseline(ctx: AppContext, question: str) -> Answer:
 class Tally:
     answerable: int = 0
     right: int = 0
+    stated: int = 0
     wrong_abstain: int = 0
     unanswerable: int = 0
     abstained_right: int = 0
@@ -142,10 +145,10 @@ class Tally:
             if item.pages:
                 self.page_questions += 1
                 self.page_hits += page_hit and not answer.abstained
-            ok = not answer.abstained and (
-                (states(plain, item.answers) and states(cited, item.answers)) or (bool(item.pages) and page_hit)
-            )
+            stated = not answer.abstained and states(plain, item.answers) and states(cited, item.answers)
+            ok = stated or (not answer.abstained and bool(item.pages) and page_hit)
             self.right += ok
+            self.stated += stated
             self.wrong_abstain += answer.abstained
         self.rows.append({"id": item.id, "ok": bool(ok), "abstained": answer.abstained, "answer": answer.text[:300]})
 
@@ -156,6 +159,7 @@ class Tally:
         return {
             "answerable": self.answerable,
             "right": share(self.right, self.answerable),
+            "states_answer": share(self.stated, self.answerable),
             "wrong_abstentions": share(self.wrong_abstain, self.answerable),
             "unanswerable": self.unanswerable,
             "abstained_on_unanswerable": share(self.abstained_right, self.unanswerable),
@@ -210,15 +214,16 @@ def main() -> None:
     embedder = Embedder()
     results = [run_dataset(folder, embedder, args.split, args.limit, args.index_root) for folder in args.data]
     print(
-        "| data | split | questions | | answerable right | wrong abstentions | unanswerable abstained "
-        "| page hit | figures absent |"
+        "| data | split | questions | | answerable right | states the answer | wrong abstentions "
+        "| unanswerable abstained | page hit | figures absent |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         for who in ("ours", "baseline"):
             s = r[who]
             print(
-                f"| {r['data']} | {r['split']} | {r['questions']} | {who} | {s['right']} | {s['wrong_abstentions']} "
+                f"| {r['data']} | {r['split']} | {r['questions']} | {who} | {s['right']} | {s['states_answer']} "
+                f"| {s['wrong_abstentions']} "
                 f"| {s['abstained_on_unanswerable']} | {s['page_hit']} | {s['figures_absent_from_citations']} |"
             )
     if args.json:

@@ -94,6 +94,7 @@ _ITEM = re.compile(r"[ \t]*(?:[-*\u2022\u25cf\u25aa\u25e6\u00a7\u2013]|\(?(?:\d{
 LIST_ITEMS = 12
 LIST_CHARS = 1000
 LIST_ITEM_WORDS = 10
+HEADING_WORDS = 8
 
 
 def quotable_spans(text: str) -> list[tuple[int, int]]:
@@ -101,18 +102,39 @@ def quotable_spans(text: str) -> list[tuple[int, int]]:
     - a piece starting in lower case continues the sentence before it (a line broken by the layout);
     - a lead-in ending in a colon at the end of its line ("... four key solutions:") goes with the list
       of short items after it (names, not statements; at most LIST_ITEMS items or LIST_CHARS characters;
-      a list cut by the passage's end stays cut)."""
+      a list cut by the passage's end stays cut);
+    - a heading (a short line of capitalised words with no sentence's end: "Legal Counsel") goes with
+      the line after it, which it names, unless that is a heading too: a heading alone answers nothing."""
     units: list[tuple[int, int]] = []
     for start, end in sentence_spans(text):
         if units and end <= units[-1][1]:
             continue  # an item of a list already joined
         piece = text[start:end]
-        if units and piece[:1].islower():
+        if units and (piece[:1].islower() or (_heading(text, *units[-1]) and not _heading(text, start, end))):
             start = units.pop()[0]
         if piece.endswith(":") and text[end : end + 1] in ("\n", ""):
             end = _list_end(text, start, end)
         units.append((start, end))
     return units
+
+
+def _heading(text: str, start: int, end: int) -> bool:
+    """A whole line of at most HEADING_WORDS words, each of whose longer words is capitalised, with no
+    sentence's end, no comma and no figure past its first word ("Critical Audit Matters", "2022 Highlights",
+    "LEGAL COUNSEL"; not "Nichols, Cauley & Associates, LLC", a name with its address, nor "Published 20
+    January 2026", a date)."""
+    if text[start - 1 : start] not in ("\n", "") or text[end : end + 1] not in ("\n", ""):
+        return False
+    line = text[start:end]
+    tokens = line.split()
+    return (
+        len(tokens) <= HEADING_WORDS
+        and line[-1] not in ".!?:;"
+        and "," not in line
+        and not any(c.isdigit() for t in tokens[1:] for c in t)
+        and all(t[:1].isupper() or len(t) <= 3 for t in tokens if t[:1].isalpha())
+        and any(t[:1].isalpha() for t in tokens)
+    )
 
 
 def _list_end(text: str, start: int, end: int) -> int:

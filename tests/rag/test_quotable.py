@@ -34,15 +34,36 @@ def test_list_items_that_are_statements_stay_separate_and_long_lists_are_cut() -
 
 def test_a_line_broken_by_the_layout_continues_the_sentence_before_it() -> None:
     text = (
-        "Legal Counsel\nLedbetter Wanamaker Glass LLP\n"
+        "Our counsel is named below.\n"
         "The Company changed its name from Uranium Resources\nto Westwater Resources in 2017.\n"
         "Revenue, 2022: 1,234; 2021: 1,000"
     )
     assert units(text) == [
-        "Legal Counsel",  # headings stay apart: joined to the next line (with link lines) they lost answers
-        "Ledbetter Wanamaker Glass LLP",
+        "Our counsel is named below.",
         "The Company changed its name from Uranium Resources\nto Westwater Resources in 2017.",
         "Revenue, 2022: 1,234; 2021: 1,000",
+    ]
+
+
+def test_a_heading_goes_with_the_line_it_names_unless_that_is_a_heading_too() -> None:
+    text = (
+        "Nichols, Cauley & Associates, LLC Atlanta, Georgia\nLegal Counsel\n"
+        "Ledbetter Wanamaker Glass LLP Atlanta, Georgia\nCRITICAL AUDIT MATTERS\nAllowance for Loan Losses\n"
+        "Management reviews the allowance on a quarterly basis. It reports to the board.\n"
+        "Funding was approved in 2021\nThe plant opens in 2026.\n2022 Highlights\nSales rose.\n"
+        "*Published 20 January 2026*\nMore than four years have passed."
+    )
+    assert units(text) == [
+        "Nichols, Cauley & Associates, LLC Atlanta, Georgia",  # a name with its address heads nothing
+        "Legal Counsel\nLedbetter Wanamaker Glass LLP Atlanta, Georgia",
+        "CRITICAL AUDIT MATTERS",  # the heading right above the text names it
+        "Allowance for Loan Losses\nManagement reviews the allowance on a quarterly basis.",
+        "It reports to the board.",
+        "Funding was approved in 2021",  # lower-case words: a statement, not a heading
+        "The plant opens in 2026.",
+        "2022 Highlights\nSales rose.",  # a year may lead a heading
+        "*Published 20 January 2026*",  # a date is not a heading
+        "More than four years have passed.",
     ]
 
 

@@ -120,17 +120,19 @@ def quotable_spans(text: str) -> list[tuple[int, int]]:
 
 def _heading(text: str, start: int, end: int) -> bool:
     """A whole line of at most HEADING_WORDS words, each of whose longer words is capitalised, with no
-    sentence's end, no comma and no figure past its first word ("Critical Audit Matters", "2022 Highlights",
-    "LEGAL COUNSEL"; not "Nichols, Cauley & Associates, LLC", a name with its address, nor "Published 20
-    January 2026", a date)."""
+    sentence's end, no comma or colon and no figure past its first word ("Critical Audit Matters", "2022
+    Highlights", "LEGAL COUNSEL"; not "Nichols, Cauley & Associates, LLC", a name with its address, nor
+    "Country: United States", a field with its value, nor "Published 20 January 2026", a date)."""
     if text[start - 1 : start] not in ("\n", "") or text[end : end + 1] not in ("\n", ""):
         return False
     line = text[start:end]
+    if line.startswith("#"):
+        return False  # a Markdown heading is its passage's section already, and no quote
     tokens = line.split()
     return (
         len(tokens) <= HEADING_WORDS
-        and line[-1] not in ".!?:;"
-        and "," not in line
+        and line[-1] not in ".!?;"
+        and not any(c in line for c in ",:")
         and not any(c.isdigit() for t in tokens[1:] for c in t)
         and all(t[:1].isupper() or len(t) <= 3 for t in tokens if t[:1].isalpha())
         and any(t[:1].isalpha() for t in tokens)

@@ -273,5 +273,6 @@ def _over_time(best: Scored, ranked: list[Scored]) -> list[Scored]:
 
 
 def _after_its_document(scored: Scored) -> bool:
+    """The sentence's date is later than its document's: a deadline or a maturity, not the date of a figure."""
     published = (scored.candidate.passage.date or "")[:7]
     return bool(published) and as_of(scored) > published

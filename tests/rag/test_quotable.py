@@ -51,7 +51,8 @@ def test_a_heading_goes_with_the_line_it_names_unless_that_is_a_heading_too() ->
         "Ledbetter Wanamaker Glass LLP Atlanta, Georgia\nCRITICAL AUDIT MATTERS\nAllowance for Loan Losses\n"
         "Management reviews the allowance on a quarterly basis. It reports to the board.\n"
         "Funding was approved in 2021\nThe plant opens in 2026.\n2022 Highlights\nSales rose.\n"
-        "*Published 20 January 2026*\nMore than four years have passed."
+        "*Published 20 January 2026*\nMore than four years have passed.\n## Funding\nThe project got £72m.\n"
+        "Country: United States\nJoined: May 2022."
     )
     assert units(text) == [
         "Nichols, Cauley & Associates, LLC Atlanta, Georgia",  # a name with its address heads nothing
@@ -64,6 +65,10 @@ def test_a_heading_goes_with_the_line_it_names_unless_that_is_a_heading_too() ->
         "2022 Highlights\nSales rose.",  # a year may lead a heading
         "*Published 20 January 2026*",  # a date is not a heading
         "More than four years have passed.",
+        "## Funding",  # a Markdown heading is the passage's section, never quoted: the text below stays quotable
+        "The project got £72m.",
+        "Country: United States",  # a field with its value heads nothing
+        "Joined: May 2022.",
     ]
 
 

@@ -11,13 +11,14 @@ from tests.support.cli import clusterqa_env, run_cli
 REPO = Path(__file__).resolve().parents[2]
 TESTSET = REPO / "tests" / "data" / "testset.jsonl"
 # What the current system meets (README, "Evaluation"); a change that makes answers worse fails CI.
-# Lowered with the general answerer of issue 12, fitted on real documents instead of this corpus: it
-# measures key_fact_recall 0.50 (was 0.65+), abstention_recall 0.15 and precision 0.22 (were 0.5+ and
-# 0.7+), wrong abstentions 0.14 here (BENCHMARKS.md, "Answers on real documents", has the reasons).
+# Set for the general answerer of issue 12, fitted on real documents instead of this corpus: at its ninth
+# round it measures key_fact_recall 0.65, abstention_recall 0.15 and precision 0.29 (the answerer written
+# for this corpus had 0.5+ and 0.7+), wrong abstentions 0.10 here (README.md, "Evaluation"; BENCHMARKS.md,
+# "Answers on real documents", has the reasons).
 GATE = [
     "hit@5=0.95",
     "ndcg@10=0.8",
-    "key_fact_recall=0.45",
+    "key_fact_recall=0.62",
     "citation_recall=0.9",
     "abstention_recall=0.15",
     "abstention_precision=0.2",

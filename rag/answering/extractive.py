@@ -15,11 +15,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.answering.candidates import CAPITALISED, FEATURES, Candidate, SentenceEncoder, candidates
+from rag.answering.candidates import FEATURES, Candidate, SentenceEncoder, candidates
 from rag.answering.model import AnswererModel, load
-from rag.answering.question import MONTHS, YEAR, Question, parts
+from rag.answering.question import MONTHS, YEAR, Question, names, parts
 from rag.index.lexical import LexicalIndex
-from rag.index.tokenize import STOPWORDS, stem, terms, words
+from rag.index.tokenize import terms
 from rag.numbers import numbers
 from rag.types import Citation, Passage
 
@@ -181,13 +181,8 @@ def holds_kind(question: Question, text: str) -> bool:
 
 
 def _names_something_new(question: Question, text: str) -> bool:
-    """A capitalised word past the sentence's first that is neither a word of the question nor a month."""
-    asked = set(question.terms) | set(question.names)
-    return any(
-        stem(w) not in asked and w not in STOPWORDS and w not in MONTHS
-        for m in CAPITALISED.finditer(text)
-        for w in words(m.group())
-    )
+    """A name in the sentence (a capitalised word past its first, not a month) that the question does not use."""
+    return bool(set(names(text)) - set(question.terms) - set(question.names))
 
 
 def _with_others(best: Scored, ranked: Sequence[Scored]) -> list[Scored]:

@@ -52,7 +52,7 @@ _PROSPECTIVE = re.compile(
     re.I,
 )
 _PERSON = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+\s+[A-Z][a-z]+\b")
-CAPITALISED = re.compile(r"(?<=\s)[A-Z][\w-]+")  # a capitalised word past the sentence's first
+_CAPITALISED = re.compile(r"(?<=\s)[A-Z][\w-]+")  # a capitalised word past the sentence's first
 _RULE = re.compile(r"^\|?\s*:?-{3,}")  # the line under a table's header
 _ABSENCE = re.compile(
     r"\b(no|not|none|nor|without)\b.{0,80}\b(available|given|reported|published|disclosed|stated|provided?"
@@ -140,10 +140,10 @@ def _kind(question: Question, text: str) -> tuple[float, float]:
         found = float(bool(_PERSON.search(text)))
         return found, found
     elif question.wants == "list":
-        found = float(len(CAPITALISED.findall(text)) >= 2 or text.count(",") >= 2)
+        found = float(len(_CAPITALISED.findall(text)) >= 2 or text.count(",") >= 2)
         return found, found
     elif question.wants == "name":
-        found = float(bool(CAPITALISED.search(text)))
+        found = float(bool(_CAPITALISED.search(text)))
         return found, found
     else:
         return 1.0, 1.0

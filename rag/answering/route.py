@@ -21,7 +21,8 @@ class Route:
 
     `names` are the question's names found on their cards: inside those documents they tell nothing apart.
     A year alone never routes: "in 2024" mostly dates the fact asked for; beside a name it tells that
-    name's documents of several years apart.
+    name's documents of several years apart, and a document matching the year but none of the names is
+    never named beside them.
     """
 
     doc_ids: tuple[str, ...]
@@ -37,14 +38,15 @@ def route(cards: DocumentCards, question: Question, lexical: LexicalIndex | None
     named documents never state and fewer documents state than any name that matched, the cards missed the
     name that matters (a place mentioned once, on no card): no document is named.
     """
-    if len(cards.doc_ids) < 2 or not cards.scores(question.names).any():
+    by_name = cards.scores(question.names)
+    if len(cards.doc_ids) < 2 or not by_name.any():
         return None
     scores = cards.scores([*question.names, *question.years])
     order = scores.argsort()[::-1]
     best = float(scores[order[0]])
-    if best <= 0:
+    named = [int(i) for i in order if scores[i] >= NAMED_SHARE * best and by_name[i] > 0]
+    if not named:
         return None
-    named = [int(i) for i in order if scores[i] >= NAMED_SHARE * best]
     if len(named) > MAX_NAMED:
         named = _holding_rarest_name(cards, question, named)
         if not named:

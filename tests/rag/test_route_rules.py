@@ -15,16 +15,22 @@ DOCS = ["a.pdf", "b.pdf", "c.pdf", "d.pdf", "e.pdf"]
 
 
 class Scored(DocumentCards):
-    """Cards whose scores are given: the question's names score `by_name`, its years add nothing."""
+    """Cards whose scores are given: the question's names score `by_name`, its year adds `by_year`."""
 
     by_name: list[float]
+    by_year: list[float]
 
-    def __init__(self, by_name: list[float], chunks: list[int] | None = None) -> None:
+    def __init__(
+        self, by_name: list[float], chunks: list[int] | None = None, by_year: list[float] | None = None
+    ) -> None:
         super().__init__("stamp", DOCS, [["acme"]] * len(DOCS), chunks or [10] * len(DOCS), None)
         object.__setattr__(self, "by_name", by_name)
+        object.__setattr__(self, "by_year", by_year or [0.0] * len(DOCS))
 
     def scores(self, words: Iterable[str]) -> np.ndarray[Any, Any]:
-        return np.array(self.by_name if "acme" in list(words) else [0.0] * len(DOCS))
+        asked = list(words)
+        named = np.array(self.by_name if "acme" in asked else [0.0] * len(DOCS))
+        return named + np.array(self.by_year if "2023" in asked else [0.0] * len(DOCS))
 
 
 QUESTION = analyse("What did Acme report in 2023?")
@@ -53,6 +59,11 @@ def test_no_lead_or_too_many_close_documents_route_nowhere() -> None:
 
 def test_a_year_alone_never_routes() -> None:
     assert route(Scored([3.0, 0.0, 0.0, 0.0, 0.0]), analyse("What was reported in 2023?")) is None
+
+
+def test_documents_matching_only_the_year_are_not_named_beside_the_best() -> None:
+    chosen = route(Scored([3.0, 0.0, 0.0, 0.0, 0.0], by_year=[1.0, 2.0, 2.0, 2.0, 0.0]), QUESTION)
+    assert chosen is not None and chosen.clear and chosen.doc_ids == ("a.pdf",)
 
 
 def test_a_route_says_whether_every_named_document_is_long() -> None:

@@ -20,6 +20,30 @@ class Parsed:
     url: str | None = None
 
 
+@dataclass
+class Sections:
+    """A document's lines gathered under its current heading; each run becomes a block with that section."""
+
+    parsed: Parsed
+    section: str | None = None
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+
+    def heading(self, title: str) -> None:
+        """The run so far becomes a block; the heading opens the next run, as its section and first line."""
+        self.close()
+        self.section = title
+        self.lines.append(title)
+
+    def close(self) -> None:
+        text = clean_text("\n".join(self.lines))
+        if text:
+            self.parsed.blocks.append(Block(text=text, section=self.section))
+        self.lines.clear()
+
+
 def decode_text(data: bytes) -> str:
     """UTF-8 (with or without BOM) or BOM-marked UTF-16; anything else is refused, never guessed."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

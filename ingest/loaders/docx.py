@@ -9,9 +9,8 @@ from docx import Document as open_docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from ingest.loaders.common import Parsed, clean_text, normalize_date
+from ingest.loaders.common import Parsed, Sections, normalize_date
 from rag.errors import LoadError
-from rag.types import Block
 
 # A real report inflates to a few dozen MB at most; more is a zip bomb.
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -52,21 +51,13 @@ def load_docx(data: bytes) -> Parsed:
     parsed = Parsed(
         title=(props.title or "").strip() or None, date=normalize_date(props.created) if props.created else None
     )
-    section: str | None = None
-    lines: list[str] = []
-
-    def flush() -> None:
-        text = clean_text("\n".join(lines))
-        if text:
-            parsed.blocks.append(Block(text=text, section=section))
-        lines.clear()
-
+    sections = Sections(parsed)
     for item in document.iter_inner_content():
         if isinstance(item, Table):
             for row in item.rows:
                 # A merged cell appears once per grid column it spans: keep it once.
                 unique = {id(cell._tc): cell.text.strip() for cell in row.cells}
-                lines.append(" | ".join(unique.values()))
+                sections.add(" | ".join(unique.values()))
             continue
         text = item.text.strip()
         if not text:
@@ -75,8 +66,8 @@ def load_docx(data: bytes) -> Parsed:
         if level is not None:
             if parsed.title is None and level <= 1:
                 parsed.title = text
-            flush()
-            section = text
-        lines.append(text)
-    flush()
+            sections.heading(text)
+        else:
+            sections.add(text)
+    sections.close()
     return parsed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup, Tag
 
-from ingest.loaders.common import Parsed, clean_text, decode_text, normalize_date
+from ingest.loaders.common import Parsed, Sections, clean_text, decode_text, normalize_date
 from rag.errors import LoadError
 from rag.types import Block
 
@@ -80,15 +80,7 @@ def load_html(data: bytes) -> Parsed:
         if not header.find_parent(["article", "main"]):
             header.decompose()
     root = soup.find("main") or soup.find("article") or soup.body or soup
-    section: str | None = None
-    paragraphs: list[str] = []
-
-    def flush() -> None:
-        text = clean_text("\n".join(paragraphs))
-        if text:
-            parsed.blocks.append(Block(text=text, section=section))
-        paragraphs.clear()
-
+    sections = Sections(parsed)
     for element in root.find_all(list(_HEADINGS | _BLOCKS)):
         if element.find_parent(list(_BLOCKS)):
             continue
@@ -99,10 +91,10 @@ def load_html(data: bytes) -> Parsed:
         if not text:
             continue
         if element.name in _HEADINGS:
-            flush()
-            section = text
-        paragraphs.append(text)
-    flush()
+            sections.heading(text)
+        else:
+            sections.add(text)
+    sections.close()
     if not parsed.blocks:
         loose = clean_text(root.get_text("\n"))
         if loose:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.loaders.common import Parsed, clean_text, decode_text, normalize_date
+from ingest.loaders.common import Parsed, Sections, clean_text, decode_text, normalize_date
 from rag.types import Block
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
@@ -42,15 +42,7 @@ def _plain_markdown(line: str) -> str:
 def load_markdown(data: bytes) -> Parsed:
     fields, body = split_front_matter(decode_text(data))
     parsed = _from_front_matter(fields)
-    section: str | None = None
-    lines: list[str] = []
-
-    def flush() -> None:
-        text = clean_text("\n".join(lines))
-        if text:
-            parsed.blocks.append(Block(text=text, section=section))
-        lines.clear()
-
+    sections = Sections(parsed)
     in_code = False
     for line in body.splitlines():
         if line.lstrip().startswith("```"):
@@ -58,14 +50,13 @@ def load_markdown(data: bytes) -> Parsed:
             continue
         heading = None if in_code else _HEADING.match(line)
         if heading:
-            flush()
-            section = _plain_markdown(heading.group(2))
+            title = _plain_markdown(heading.group(2))
             if parsed.title is None and len(heading.group(1)) == 1:
-                parsed.title = section
-            lines.append(section)
+                parsed.title = title
+            sections.heading(title)
         else:
-            lines.append(_plain_markdown(line))
-    flush()
+            sections.add(_plain_markdown(line))
+    sections.close()
     return parsed
 
 

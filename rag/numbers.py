@@ -50,7 +50,7 @@ NUMBER = re.compile(
     r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion|mn|bn|tn|[kmb])\b)?",
     re.I,
 )
-_WORD_NUMBER = re.compile(r"\b(" + "|".join(_WORDS) + r")(?:-(one|two|three|four|five|six|seven|eight|nine))?\b", re.I)
+WORD_NUMBER = re.compile(r"\b(" + "|".join(_WORDS) + r")(?:-(one|two|three|four|five|six|seven|eight|nine))?\b", re.I)
 
 
 def numbers(text: str, words: bool = False) -> list[float]:
@@ -61,14 +61,14 @@ def numbers(text: str, words: bool = False) -> list[float]:
         scale = (match.group(2) or "").lower()
         values.append(value * _SCALES.get(scale, 1.0))
     if words:
-        for match in _WORD_NUMBER.finditer(text):
+        for match in WORD_NUMBER.finditer(text):
             value = _WORDS[match.group(1).lower()] + (_WORDS[match.group(2).lower()] if match.group(2) else 0)
             values.append(float(value))
     return values
 
 
 def has_number(text: str) -> bool:
-    return bool(NUMBER.search(text) or _WORD_NUMBER.search(text))
+    return bool(NUMBER.search(text) or WORD_NUMBER.search(text))
 
 
 def same_number(a: float, b: float) -> bool:

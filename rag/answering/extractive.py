@@ -36,7 +36,11 @@ _DATE = re.compile(
     r"|today|yesterday|tomorrow|\d{1,2}(:\d{2})?\s?[ap]\.?m\b)",
     re.I,
 )
-_MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTHS) + r")\s+(?:\d{1,2},?\s+)?((?:19|20)\d{2})\b", re.I)
+_MONTH = "(" + "|".join(MONTHS) + ")"
+_MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?:\d{{1,2}},?\s+)?((?:19|20)\d{{2}})\b", re.I)
+# A day of a month ("30 June", "December 9", "9th of May") is part of a date, not a figure.
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DAY_OF_MONTH = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b|\b{_MONTH}\s+{_DAY}\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -97,11 +101,15 @@ def runner_up(ranked: Sequence[tuple[float, str]]) -> float:
 
 
 def _agrees(a: str, b: str) -> bool:
-    return _similar(a, b) or bool(_figures(a) & _figures(b))
+    """Two sentences agree when they say much the same, or state a figure or a day of a month in common."""
+    return _similar(a, b) or bool(_figures(a, days=True) & _figures(b, days=True))
 
 
-def _figures(text: str, words: bool = False) -> set[float]:
-    """The figures a sentence states (a year is a date, not a figure); in digits unless words is set."""
+def _figures(text: str, words: bool = False, days: bool = False) -> set[float]:
+    """The figures a sentence states (a year is a date, not a figure, and so is a day of a month unless days is
+    set); in digits unless words is set."""
+    if not days:
+        text = _DAY_OF_MONTH.sub(lambda m: m.group(1) or m.group(2), text)
     return set(numbers(YEAR.sub("", text), words=words))
 
 
@@ -168,11 +176,13 @@ def _in_parts(parts_ranked: Sequence[tuple[Question, list[Scored]]], model: Answ
 
 
 def holds_kind(question: Question, text: str) -> bool:
-    """Whether a sentence can state the kind of value asked for: a figure for "how many", some date or time of day
-    for "when", a name the question does not already use for "who". Every other kind passes: "which" is answered
-    by a name as often as by common words ("stage 3", "lower bounds"), and a reason has no form to check."""
+    """Whether a sentence can state the kind of value asked for: a figure the question does not state for "how
+    many" (a sentence on "Scope 1 and 2 emissions" that repeats only those numbers gives no amount), some date or
+    time of day for "when", a name the question does not already use for "who". Every other kind passes: "which"
+    is answered by a name as often as by common words ("stage 3", "lower bounds"), and a reason has no form to
+    check."""
     if question.wants == "number":
-        return bool(_figures(text, words=True))
+        return bool(_figures(text, words=True) - _figures(question.text, words=True))
     if question.wants == "date":
         return bool(_DATE.search(text))
     if question.wants == "person":

@@ -11,6 +11,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from rag.index.tokenize import STOPWORDS, stem, terms, words
+from rag.numbers import WORD_NUMBER
 
 YEAR = re.compile(r"\b(19|20)\d{2}\b")
 MONTHS = ("january february march april may june july august september october november december").split()
@@ -21,8 +22,11 @@ _NUMBER_CUES = re.compile(
     r"\b(how (many|much|large|big|long|far|old)|what (is|was|are|were) the (number|total|size|share|percentage"
     r"|amount|value|cost|price|rate|level)|what (percentage|share|proportion|amount|number|value|fraction)"
     r"|how (high|low|fast)|what (size|capacity)"
-    # "what gender pay gap", "what purchase price": a measure at the head of the noun phrase "what" opens
-    r"|what\s+(?:(?!(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could)\b)[\w'-]+\s+){0,2}?"
+    # "what gender pay gap", "what purchase price": a measure at the head of the noun phrase "what" opens ("what
+    # three levels" asks which ones: the count is given)
+    r"|what\s+(?:(?!(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could)\b|\d|"
+    + WORD_NUMBER.pattern
+    + r")[\w'-]+\s+){0,2}?"
     r"(?:number|total|size|share|percentage|amount|value|cost|price|rate|level|capacity|fee|ratio|margin|stake"
     r"|sum|budget|volume|gap|score|count)s?)\b",
     re.I,

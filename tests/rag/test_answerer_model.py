@@ -47,6 +47,8 @@ def test_a_candidate_that_backs_up_the_best_does_not_narrow_its_lead() -> None:
     assert runner_up([ranked[0], ranked[3]]) == 0.2
     assert runner_up([(0.5, "Seven hubs in 2023."), (0.3, "Ten hubs in 2023.")]) == 0.3  # a year is no figure
     assert runner_up([(0.5, best)]) == 0.0
+    tested = "Goodwill is tested for impairment annually as of October 1."
+    assert runner_up([(0.5, tested), (0.3, "The latest test, as of October 1, 2022, found no impairment.")]) == 0.0
 
 
 @pytest.mark.parametrize(
@@ -56,6 +58,10 @@ def test_a_candidate_that_backs_up_the_best_does_not_narrow_its_lead() -> None:
         ("How many companies lead the project?", "Two companies lead the project.", True),
         ("How many members does the cluster have?", "The cluster was founded in 2021 by the port.", False),  # a date
         ("How many women work at Downer?", "Gender representation metrics were as follows:", False),
+        ("How many women work at Downer?", "As at 30 June 2022, its gender metrics were as follows:", False),  # a day
+        ("How many staff did it have on 30 June?", "It had 1,204 staff on 30 June 2022.", True),
+        ("How large were its Scope 1 and 2 emissions?", "It has measured its Scope 1 and 2 emissions.", False),  # asked
+        ("How large were its Scope 1 and 2 emissions?", "Its Scope 1 and 2 emissions were 41,000 tCO2e.", True),
         ("When did the Spanish takeover end?", "The Spanish takeover was complete by 1769.", True),
         ("When do members decide on motions?", "Members decide on the motions at 5 pm.", True),
         ("When does General Question Time take place?", "General Question Time takes place on Thursday.", True),

@@ -24,9 +24,9 @@ _NUMBER_CUES = re.compile(
     r"|how (high|low|fast)|what (size|capacity)"
     # "what gender pay gap", "what purchase price": a measure at the head of the noun phrase "what" opens ("what
     # three levels" asks which ones: the count is given)
-    r"|what\s+(?:(?!(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could)\b|\d|"
+    r"|what\s+(?:(?!(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could)\b|(?:\d[\d,.]*|"
     + WORD_NUMBER.pattern
-    + r")[\w'-]+\s+){0,2}?"
+    + r")\s)[\w'-]+\s+){0,2}?"
     r"(?:number|total|size|share|percentage|amount|value|cost|price|rate|level|capacity|fee|ratio|margin|stake"
     r"|sum|budget|volume|gap|score|count)s?)\b",
     re.I,

@@ -25,6 +25,7 @@ from rag.answering.question import analyse, names, parts, wanted_kind
         ("When the plan was approved, what year was the plant to open?", "date"),
         ("What gender pay gap did the company report for 2022?", "number"),
         ("At what three levels does the initiative deliver outcomes?", "any"),  # the count is given: which ones
+        ("What one-off costs did the company book in 2022?", "number"),
         ("What equity stake does the government hold in the project?", "number"),
         ("What factors drove the cost increase?", "any"),
         ("What is the resultant force called when two forces act on a particle?", "any"),

@@ -31,12 +31,12 @@ MAX_SENTENCES = 3
 ALSO_SHARE = 0.3  # a further sentence must score this share of the best one
 OVER_TIME_SHARE = 0.3
 TARGET_PENALTY = 0.5  # a figure of another period must score this share of the best one
+_MONTH = "(" + "|".join(MONTHS) + ")"
 _DATE = re.compile(
-    r"\b(1\d{3}|20\d{2}|" + "|".join(MONTHS) + r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"\b(1\d{3}|20\d{2}|" + _MONTH + r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
     r"|today|yesterday|tomorrow|\d{1,2}(:\d{2})?\s?[ap]\.?m\b)",
     re.I,
 )
-_MONTH = "(" + "|".join(MONTHS) + ")"
 _MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?:\d{{1,2}},?\s+)?((?:19|20)\d{{2}})\b", re.I)
 # A day of a month ("30 June", "December 9", "9th of May") is part of a date, not a figure.
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"

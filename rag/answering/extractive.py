@@ -150,34 +150,37 @@ def answer_extractive(
 def _answer(
     question: Question, ranked: list[Scored], model: AnswererModel, verifier: Verifier, pieces: Sequence[Question]
 ) -> Extracted:
-    if not _passes(question, ranked, model, verifier):
+    if not ranked:
         return ABSTAINED
     best = ranked[0]
+    periods = _over_time(best, ranked) if _figure_asked(question, best) and not question.years else []
+    # The verifier judges the sentence the answer leads with: over time, the newest figure, not the best one.
+    if not _passes(question, ranked, model, verifier, periods[0] if len(periods) > 1 else best):
+        return ABSTAINED
     picked = _with_others(best, ranked)
     if not any(holds_kind(question, s.candidate.text) for s in picked):
         return ABSTAINED
     if not all(holds_kind(piece, best.candidate.text) for piece in pieces):
         return ABSTAINED
-    if _figure_asked(question, best) and not question.years:
-        periods = _over_time(best, ranked)
-        if len(periods) > 1:
-            citations = _citations(periods)
-            lines = [f"Most recent ({month_label(as_of(periods[0]))}): {periods[0].candidate.text} [1]"]
-            lines += [
-                f"Earlier ({month_label(as_of(s))}): {s.candidate.text} [{n}]" for n, s in enumerate(periods[1:], 2)
-            ]
-            return Extracted("\n".join(lines), citations, False)
+    if len(periods) > 1:
+        citations = _citations(periods)
+        lines = [f"Most recent ({month_label(as_of(periods[0]))}): {periods[0].candidate.text} [1]"]
+        lines += [f"Earlier ({month_label(as_of(s))}): {s.candidate.text} [{n}]" for n, s in enumerate(periods[1:], 2)]
+        return Extracted("\n".join(lines), citations, False)
     text = " ".join(f"{s.candidate.text} [{n}]" for n, s in enumerate(picked, start=1))
     return Extracted(text, _citations(picked), False)
 
 
-def _passes(question: Question, ranked: list[Scored], model: AnswererModel, verifier: Verifier) -> bool:
-    """The answer model's confidence that the best sentence answers, against its threshold."""
+def _passes(
+    question: Question, ranked: list[Scored], model: AnswererModel, verifier: Verifier, lead: Scored | None = None
+) -> bool:
+    """The answer model's confidence that the best sentence answers, against its threshold; the verifier reads
+    the sentence the answer leads with (the best one unless given)."""
     if not ranked:
         return False
     best = ranked[0]
     rival = runner_up([(s.probability, s.candidate.text) for s in ranked])
-    verified = verifier.probabilities(question.text, [best.candidate.text])[0]
+    verified = verifier.probabilities(question.text, [(lead or best).candidate.text])[0]
     confidence = model.answer.probability(answer_features(best.candidate.features, best.probability, rival, verified))
     return confidence >= model.threshold
 

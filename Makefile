@@ -13,8 +13,10 @@ $(STAMP): pyproject.toml
 	# torch first, pinned: this machine has the CPU build on disk; anything else fetches CUDA.
 	$(PY) -m pip install --quiet --disable-pip-version-check torch==2.13.0
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
-	# The ONNX export of the packaged model, made once per machine and weights (cached, see README).
+	# The ONNX exports of the packaged model and of the answer verifier, made once per machine and weights
+	# (cached, see README).
 	$(PY) -m rag.index.embedder
+	$(PY) -m rag.answering.verifier
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -50,7 +50,10 @@ NUMBER = re.compile(
     r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion|mn|bn|tn|[kmb])\b)?",
     re.I,
 )
-WORD_NUMBER = re.compile(r"\b(" + "|".join(_WORDS) + r")(?:-(one|two|three|four|five|six|seven|eight|nine))?\b", re.I)
+# "one another" is a pronoun, not a count.
+WORD_NUMBER = re.compile(
+    r"\b(?!one\s+another\b)(" + "|".join(_WORDS) + r")(?:-(one|two|three|four|five|six|seven|eight|nine))?\b", re.I
+)
 
 
 def numbers(text: str, words: bool = False) -> list[float]:

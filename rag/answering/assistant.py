@@ -12,6 +12,7 @@ from rag.answering.extractive import ABSTAIN_TEXT, answer_extractive
 from rag.answering.generate import build_messages, client, stream_text, verify
 from rag.answering.question import Question, analyse
 from rag.answering.retrieve import Retrieval, retrieve
+from rag.answering.verifier import Verifier
 from rag.config import AppConfig
 from rag.errors import LLMError
 from rag.index.embedder import Embedder
@@ -32,6 +33,7 @@ class Assistant:
         self.embedder = embedder
         self.store = store
         self.sentences = SentenceEncoder(embedder)
+        self.verifier = Verifier(embedder.cache_dir)
         self._llm: Any = None
 
     def answer(
@@ -123,7 +125,7 @@ class Assistant:
         pool = found.passages
         passages = pool[: k or self.config.k]
         begun = time.perf_counter()
-        extracted = answer_extractive(inside, pool, lexical, self.sentences)
+        extracted = answer_extractive(inside, pool, lexical, self.sentences, self.verifier)
         timings["answer_ms"] = (time.perf_counter() - begun) * 1000
         abstained = extracted.abstained or not passages
         return Answer(

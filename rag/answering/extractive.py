@@ -3,14 +3,17 @@
 Grounded by construction: every answer sentence is a sentence of its cited passage (whitespace
 repaired only), so no figure appears that its passage does not state. Candidate sentences are scored
 by a small logistic model over generic features (rag/answering/candidates.py); a second one decides
-whether the best of them answers at all, and sentences that cannot hold the kind of value asked for
-(no figure for "how many") never do; else the answer abstains. When a figure asked for changed over
-time, the newest leads with its date, then the earlier ones with theirs. A compound question on which
-the whole abstains is answered part by part, saying which part found no clear answer.
+whether the best of them answers at all, reading also the verifier's judgement of it (the embedding
+model reading question and sentence together, rag/answering/verifier.py), and sentences that cannot
+hold the kind of value asked for (no figure for "how many") never do; else the answer abstains. When a
+figure asked for changed over time, the newest leads with its date, then the earlier ones with theirs.
+A compound question on which the whole abstains is answered part by part, saying which part found no
+clear answer.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from rag.answering.candidates import FEATURES, Candidate, SentenceEncoder, candidates
 from rag.answering.model import AnswererModel, load
 from rag.answering.question import MONTHS, YEAR, Question, names, parts
+from rag.answering.verifier import Verifier
 from rag.index.lexical import LexicalIndex
 from rag.index.tokenize import terms
 from rag.numbers import numbers
@@ -80,14 +84,23 @@ def sentence_score(model: AnswererModel, candidate: Candidate) -> float:
 
 ANSWER_FEATURES = (
     "probability", "similarity", "coverage", "context_coverage", "names", "focus", "kind", "kind_near", "years",
-    "passage_coverage", "rarest_missing", "margin",
+    "passage_coverage", "rarest_missing", "margin", "verified",
 )  # fmt: skip
-_FROM_SENTENCE = [FEATURES.index(name) for name in ANSWER_FEATURES[1:-1]]
+_FROM_SENTENCE = [FEATURES.index(name) for name in ANSWER_FEATURES[1:-2]]
 
 
-def answer_features(features: Sequence[float], probability: float, runner_up: float) -> tuple[float, ...]:
-    """What the answer model reads: the best sentence's probability and features, and its lead over the next."""
-    return (probability, *(features[i] for i in _FROM_SENTENCE), probability - runner_up)
+def answer_features(
+    features: Sequence[float], probability: float, runner_up: float, verified: float
+) -> tuple[float, ...]:
+    """What the answer model reads: the best sentence's probability and features, its lead over the next, and
+    the verifier's probability that it states the answer (as log-odds)."""
+    verified = min(max(verified, 1e-4), 1 - 1e-4)
+    return (
+        probability,
+        *(features[i] for i in _FROM_SENTENCE),
+        probability - runner_up,
+        math.log(verified / (1 - verified)),
+    )
 
 
 def runner_up(ranked: Sequence[tuple[float, str]]) -> float:
@@ -118,54 +131,68 @@ def answer_extractive(
     passages: Sequence[Passage],
     lexical: LexicalIndex,
     encoder: SentenceEncoder,
+    verifier: Verifier,
     model: AnswererModel | None = None,
 ) -> Extracted:
-    """The answer to the question as a whole; when that abstains on a compound question, its parts'."""
+    """The answer to the question as a whole; when that abstains on a compound question, its parts'. A compound
+    question is answered as a whole only where its best sentence can state the kind of value each part asks for
+    (not a cost's part by a sentence naming the partners of the other)."""
     model = model or load()
-    whole = _answer(question, rank(question, passages, lexical, encoder, model), model)
-    if not whole.abstained:
-        return whole
     pieces = parts(question)
-    if not 1 < len(pieces) <= len(ORDINALS):
+    compound = 1 < len(pieces) <= len(ORDINALS)
+    ranked = rank(question, passages, lexical, encoder, model)
+    whole = _answer(question, ranked, model, verifier, pieces if compound else [])
+    if not whole.abstained or not compound:
         return whole
-    return _in_parts([(piece, rank(piece, passages, lexical, encoder, model)) for piece in pieces], model)
+    return _in_parts([(piece, rank(piece, passages, lexical, encoder, model)) for piece in pieces], model, verifier)
 
 
-def _answer(question: Question, ranked: list[Scored], model: AnswererModel) -> Extracted:
-    if not _passes(ranked, model):
+def _answer(
+    question: Question, ranked: list[Scored], model: AnswererModel, verifier: Verifier, pieces: Sequence[Question]
+) -> Extracted:
+    if not ranked:
         return ABSTAINED
     best = ranked[0]
+    periods = _over_time(best, ranked) if _figure_asked(question, best) and not question.years else []
+    # The verifier judges the sentence the answer leads with: over time, the newest figure, not the best one.
+    if not _passes(question, ranked, model, verifier, periods[0] if len(periods) > 1 else best):
+        return ABSTAINED
     picked = _with_others(best, ranked)
     if not any(holds_kind(question, s.candidate.text) for s in picked):
         return ABSTAINED
-    if _figure_asked(question, best) and not question.years:
-        periods = _over_time(best, ranked)
-        if len(periods) > 1:
-            citations = _citations(periods)
-            lines = [f"Most recent ({month_label(as_of(periods[0]))}): {periods[0].candidate.text} [1]"]
-            lines += [
-                f"Earlier ({month_label(as_of(s))}): {s.candidate.text} [{n}]" for n, s in enumerate(periods[1:], 2)
-            ]
-            return Extracted("\n".join(lines), citations, False)
+    if not all(holds_kind(piece, best.candidate.text) for piece in pieces):
+        return ABSTAINED
+    if len(periods) > 1:
+        citations = _citations(periods)
+        lines = [f"Most recent ({month_label(as_of(periods[0]))}): {periods[0].candidate.text} [1]"]
+        lines += [f"Earlier ({month_label(as_of(s))}): {s.candidate.text} [{n}]" for n, s in enumerate(periods[1:], 2)]
+        return Extracted("\n".join(lines), citations, False)
     text = " ".join(f"{s.candidate.text} [{n}]" for n, s in enumerate(picked, start=1))
     return Extracted(text, _citations(picked), False)
 
 
-def _passes(ranked: list[Scored], model: AnswererModel) -> bool:
-    """The answer model's confidence that the best sentence answers, against its threshold."""
+def _passes(
+    question: Question, ranked: list[Scored], model: AnswererModel, verifier: Verifier, lead: Scored | None = None
+) -> bool:
+    """The answer model's confidence that the best sentence answers, against its threshold; the verifier reads
+    the sentence the answer leads with (the best one unless given)."""
     if not ranked:
         return False
+    best = ranked[0]
     rival = runner_up([(s.probability, s.candidate.text) for s in ranked])
-    confidence = model.answer.probability(answer_features(ranked[0].candidate.features, ranked[0].probability, rival))
+    verified = verifier.probabilities(question.text, [(lead or best).candidate.text])[0]
+    confidence = model.answer.probability(answer_features(best.candidate.features, best.probability, rival, verified))
     return confidence >= model.threshold
 
 
-def _in_parts(parts_ranked: Sequence[tuple[Question, list[Scored]]], model: AnswererModel) -> Extracted:
+def _in_parts(
+    parts_ranked: Sequence[tuple[Question, list[Scored]]], model: AnswererModel, verifier: Verifier
+) -> Extracted:
     """Each part's best sentence where it passes on its own; a part that finds none is named by its place."""
     lines: list[str] = []
     picked: list[Scored] = []
     for place, (piece, ranked) in zip(ORDINALS, parts_ranked, strict=False):
-        if not _passes(ranked, model) or not holds_kind(piece, ranked[0].candidate.text):
+        if not _passes(piece, ranked, model, verifier) or not holds_kind(piece, ranked[0].candidate.text):
             lines.append(f"No clear answer found to the question's {place} part.")
         elif all(ranked[0].candidate.text != p.candidate.text for p in picked):
             picked.append(ranked[0])

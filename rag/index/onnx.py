@@ -12,7 +12,7 @@ import json
 import os
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -61,20 +61,26 @@ def export_path(model_dir: Path, cache_dir: Path) -> Path:
 
 def prepare(model_dir: Path, cache_dir: Path | None = None) -> Path:
     """The cached ONNX export of the weights in model_dir, made now (torch, some seconds) if missing."""
-    from filelock import FileLock
+    from rag.index.onnx_export import export
 
     target = export_path(model_dir, cache_dir or default_cache_dir())
+    return made_once(target, lambda partial: export(model_dir, partial), "the model")
+
+
+def made_once(target: Path, make: Callable[[Path], None], what: str) -> Path:
+    """`target`, made now by `make` (given a partial path, renamed on success) if it is missing. Two processes
+    on first use: one makes it, the other waits."""
+    from filelock import FileLock
+
     if target.exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(target.parent / "export.lock")):  # two processes on first use: one exports, one waits
+    with FileLock(str(target.parent / "export.lock")):
         if not target.exists():
-            from rag.index.onnx_export import export
-
-            print(f"clusterqa: exporting the model to ONNX once, into {target.parent}", file=sys.stderr, flush=True)
+            print(f"clusterqa: exporting {what} to ONNX once, into {target.parent}", file=sys.stderr, flush=True)
             partial = target.with_name(f"partial-{uuid.uuid4().hex}.onnx")
             try:
-                export(model_dir, partial)
+                make(partial)
                 os.replace(partial, target)
             finally:
                 partial.unlink(missing_ok=True)
@@ -114,4 +120,3 @@ class OnnxEncoder:
             feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
             vectors[rows] = self.session.run(None, feed)[0]
         return vectors
-

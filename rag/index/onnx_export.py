@@ -1,7 +1,8 @@
 """Export the packaged MiniLM weights to an ONNX graph, parity-checked against torch before it is kept.
 
 Needs torch, transformers, onnx and onnxruntime's transformer optimizer; only `rag.index.onnx.prepare` (first
-use of the ONNX backend, or `python -m rag.index.embedder` at install time) imports this module.
+use of the ONNX backend, or `python -m rag.index.embedder` at install time) and the answer verifier's export
+(rag/answering/verifier.py) use this module.
 """
 
 from __future__ import annotations
@@ -53,9 +54,7 @@ def _wrapper(model_dir: Path) -> Any:
 
 def export(model_dir: Path, target: Path) -> None:
     """Write the optimised graph to `target`; ConfigError if it does not reproduce torch's vectors."""
-    import onnxruntime
     import torch
-    from onnxruntime.transformers.optimizer import optimize_model
     from tokenizers import Tokenizer
 
     model = _wrapper(model_dir)
@@ -64,9 +63,25 @@ def export(model_dir: Path, target: Path) -> None:
     encoded = tokenizer.encode_batch(list(PARITY_TEXTS))
     ids = torch.tensor([e.ids for e in encoded], dtype=torch.int64)
     feed = (ids, torch.tensor([e.attention_mask for e in encoded], dtype=torch.int64), torch.zeros_like(ids))
+    reference, got = traced(model, feed, "embedding", target)
+    cosine = float(np.min(np.sum(got * reference, axis=1)))
+    if cosine < MIN_COSINE:
+        target.unlink()
+        raise ConfigError(
+            f"the ONNX export of the model differs from torch (cosine {cosine:.6f}); set CLUSTERQA_EMBED_BACKEND=torch"
+        )
+
+
+def traced(model: Any, feed: tuple[Any, ...], output: str, target: Path) -> tuple[Any, Any]:
+    """Trace a MiniLM-based module taking INPUTS to an optimised graph at `target`; what torch and the graph
+    give on `feed`, for the caller's parity check."""
+    import onnxruntime
+    import torch
+    from onnxruntime.transformers.optimizer import optimize_model
+
     raw = target.with_name(target.stem + ".raw.onnx")
     axes: dict[str, dict[int, str]] = {name: {0: "batch", 1: "tokens"} for name in INPUTS}
-    # The tracer warns about shapes it treats as constants; the parity check below is what tells.
+    # The tracer warns about shapes it treats as constants; the parity check is what tells.
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         reference = model(*feed).numpy()
@@ -76,8 +91,8 @@ def export(model_dir: Path, target: Path) -> None:
             str(raw),
             dynamo=False,
             input_names=list(INPUTS),
-            output_names=["embedding"],
-            dynamic_axes={**axes, "embedding": {0: "batch"}},
+            output_names=[output],
+            dynamic_axes={**axes, output: {0: "batch"}},
             opset_version=17,
         )
     try:
@@ -88,9 +103,4 @@ def export(model_dir: Path, target: Path) -> None:
         raw.unlink(missing_ok=True)
     session = onnxruntime.InferenceSession(str(target), providers=["CPUExecutionProvider"])
     got = session.run(None, {name: tensor.numpy() for name, tensor in zip(INPUTS, feed, strict=True)})
-    cosine = float(np.min(np.sum(np.asarray(got[0]) * reference, axis=1)))
-    if cosine < MIN_COSINE:
-        target.unlink()
-        raise ConfigError(
-            f"the ONNX export of the model differs from torch (cosine {cosine:.6f}); set CLUSTERQA_EMBED_BACKEND=torch"
-        )
+    return reference, np.asarray(got[0])

@@ -41,6 +41,7 @@ CASES = [
     ),
     ("list", "Which clusters were the founding members of the initiative?", [], "Kwinana", None),
     ("temporal", "How many clusters are in the initiative?", [], "33", None),
+    ("temporal", "How many member clusters does the initiative have?", [], "33", None),  # the oldest count ranks first
     ("temporal", "How many jobs do the member clusters create or protect?", [], "4.3 million", None),
     (
         "comparison",

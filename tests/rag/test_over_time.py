@@ -5,6 +5,7 @@ from __future__ import annotations
 from rag.answering.candidates import SentenceEncoder
 from rag.answering.extractive import answer_extractive
 from rag.answering.question import analyse
+from rag.answering.verifier import Verifier
 from rag.index.embedder import Embedder
 from rag.index.lexical import LexicalIndex
 from rag.types import Passage
@@ -21,7 +22,9 @@ def passage(doc_id: str, date: str, text: str) -> Passage:
 
 def answer(passages: list[Passage], embedder: Embedder) -> str:
     lexical = LexicalIndex.build(passages, "test")
-    result = answer_extractive(analyse(QUESTION), passages, lexical, SentenceEncoder(embedder))
+    result = answer_extractive(
+        analyse(QUESTION), passages, lexical, SentenceEncoder(embedder), Verifier(embedder.cache_dir)
+    )
     assert not result.abstained
     return result.text
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from rag.answering.candidates import FEATURES, Candidate, SentenceEncoder, candidates
 from rag.answering.model import AnswererModel, load
-from rag.answering.question import MONTHS, YEAR, Question, names, parts
+from rag.answering.question import MONTHS, YEAR, Question, asks_money, names, parts
 from rag.answering.verifier import Verifier
 from rag.index.lexical import LexicalIndex
 from rag.index.tokenize import terms
@@ -36,6 +36,13 @@ ALSO_SHARE = 0.3  # a further sentence must score this share of the best one
 OVER_TIME_SHARE = 0.3
 TARGET_PENALTY = 0.5  # a figure of another period must score this share of the best one
 _MONTH = "(" + "|".join(MONTHS) + ")"
+# A sum of money: a currency's sign, code or name, or none to pay.
+_MONEY = re.compile(
+    r"[$€£¥₹₩]|\b(?:USD|EUR|GBP|JPY|CNY|RMB|AUD|CAD|CHF|SEK|NOK|DKK|INR|Rs|HKD|SGD|NZD|KRW|BRL|ZAR)(?:m|mn|bn|k)?\b"
+    r"|\b(?:dollars?|euros?|pounds?|sterling|yen|yuan|renminbi|rupees?|crores?|lakhs?|francs?|kron(?:a|e|or|er)"
+    r"|cents?|pence)\b|\b(?:free|no (?:cost|charge|fee)|nothing)\b",
+    re.I,
+)
 _DATE = re.compile(
     r"\b(1\d{3}|20\d{2}|" + _MONTH + r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
     r"|today|yesterday|tomorrow|\d{1,2}(:\d{2})?\s?[ap]\.?m\b)",
@@ -204,10 +211,13 @@ def _in_parts(
 
 def holds_kind(question: Question, text: str) -> bool:
     """Whether a sentence can state the kind of value asked for: a figure the question does not state for "how
-    many" (a sentence on "Scope 1 and 2 emissions" that repeats only those numbers gives no amount), some date or
+    many" (a sentence on "Scope 1 and 2 emissions" that repeats only those numbers gives no amount), and a sum of
+    money where one is asked for ("how much does it cost": a currency, or free; not a count of members), some date or
     time of day for "when", a name the question does not already use for "who". Every other kind passes: "which"
     is answered by a name as often as by common words ("stage 3", "lower bounds"), and a reason has no form to
     check."""
+    if asks_money(question.text) and not _MONEY.search(text):
+        return False
     if question.wants == "number":
         return bool(_figures(text, words=True) - _figures(question.text, words=True))
     if question.wants == "date":

@@ -38,6 +38,21 @@ _DATE_CUES = re.compile(
     re.I,
 )
 _PERSON_CUES = re.compile(r"\b(who|whom|whose)\b", re.I)
+_MONEY_WORDS = re.compile(
+    r"\b(?:costs?|costed|prices?|priced|fees?|pa(?:y|ys|id)|spen(?:d|ds|t)|invest(?:s|ed|ment)?|fund(?:s|ed|ing)?"
+    r"|grants?|worth|budget|charge[sd]?|raised?|earn(?:s|ed)?|revenues?|income|profits?|money|cash|capital|rent"
+    r"|damages|compensation)\b",
+    re.I,
+)
+# A sum of money asked for: "how much" before its verb ("how much does it cost", "how much did they pay") or before
+# a sum's noun ("how much federal funding"), or "what is the (purchase) price"; not "by how much" (a change) nor
+# "how much of" (a share), and only where the question speaks of money.
+_MONEY_ASKED = re.compile(
+    rf"(?<!\bby )\bhow much\s+(?:{_AUXILIARY}|(?:in\s+)?(?:[\w'-]+\s+){{0,2}}?"
+    r"(?:money|funding|cash|capital|investment|grants?|revenues?|income|profits?|rent|fees|damages|compensation)\b)"
+    r"|\bwhat (?:is|was|are|were|will be) the\s+(?:[\w'-]+\s+)?(?:cost|price|fee|budget)s?\b",
+    re.I,
+)
 _REASON_CUES = re.compile(r"^(why|for what reason|how come)\b|\bwhat (was|is|were|are) the (reason|cause)s?\b", re.I)
 _LIST_CUES = re.compile(r"\b(which|list|name|what are the)\b.*\b\w+s\b", re.I)
 _NAME_CUES = re.compile(r"\bwhich\s+\w*[^s\W]\b(?!\s+of\b)", re.I)  # "which cluster": one, named
@@ -158,6 +173,11 @@ def _counted(text: str) -> tuple[str, ...]:
 def years_in(text: str) -> list[str]:
     """The years (1900-2099) a text names, in order."""
     return [m.group() for m in YEAR.finditer(text)]
+
+
+def asks_money(text: str) -> bool:
+    """Whether the question asks for a sum of money, which a sentence states with a currency (or as free)."""
+    return bool(_MONEY_ASKED.search(text)) and bool(_MONEY_WORDS.search(text))
 
 
 def is_follow_up(text: str) -> bool:

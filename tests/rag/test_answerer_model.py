@@ -61,6 +61,12 @@ def test_a_candidate_that_backs_up_the_best_does_not_narrow_its_lead() -> None:
         ("How many women work at Downer?", "As at 30 June 2022, its gender metrics were as follows:", False),  # a day
         ("How many staff did it have on 30 June?", "It had 1,204 staff on 30 June 2022.", True),
         ("How much does it cost to join?", "Its members work next to one another.", False),  # a pronoun, no count
+        ("How much does it cost to join?", "In 2025, 33 clusters had joined.", False),  # a count, not a sum of money
+        ("How much does it cost to join?", "Joining costs EUR 5,000 a year.", True),
+        ("How much federal funding did the hub get?", "The hub was selected for up to $1.2 billion.", True),
+        ("What was the purchase price?", "It bought 120 hectares of land.", False),
+        ("How much CO2 will the hub store?", "It will store 1.5 million tonnes a year.", True),  # no money asked
+        ("By how much did its costs rise?", "Its costs rose by 12% in 2022.", True),  # a change, not a sum
         ("How many partners lead it?", "One partner leads it.", True),
         ("How large were its Scope 1 and 2 emissions?", "It has measured its Scope 1 and 2 emissions.", False),  # asked
         ("How large were its Scope 1 and 2 emissions?", "Its Scope 1 and 2 emissions were 41,000 tCO2e.", True),

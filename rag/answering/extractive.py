@@ -38,9 +38,10 @@ TARGET_PENALTY = 0.5  # a figure of another period must score this share of the 
 _MONTH = "(" + "|".join(MONTHS) + ")"
 # A sum of money: a currency's sign, code or name, or none to pay.
 _MONEY = re.compile(
-    r"[$€£¥₹₩]|\b(?:USD|EUR|GBP|JPY|CNY|RMB|AUD|CAD|CHF|SEK|NOK|DKK|INR|Rs|HKD|SGD|NZD|KRW|BRL|ZAR)(?:m|mn|bn|k)?\b"
-    r"|\b(?:dollars?|euros?|pounds?|sterling|yen|yuan|renminbi|rupees?|crores?|lakhs?|francs?|kron(?:a|e|or|er)"
-    r"|cents?|pence)\b|\b(?:free|no (?:cost|charge|fee)|nothing)\b",
+    r"[$€£¥₹₩]|\b(?:USD|EUR|GBP|JPY|CNY|RMB|AUD|CAD|CHF|SEK|NOK|DKK|INR|Rs|HKD|SGD|NZD|KRW|BRL|ZAR)(?:m|mn|bn|k)?"
+    r"(?![a-z])|\b(?:dollars?|euros?|pounds?|sterling|yen|yuan|renminbi|rupees?|crores?|lakhs?|francs?|lira|lire"
+    r"|pesos?|won|roubles?|rubles?|riyals?|dirhams?|kron(?:a|e|or|er)|cents?|pence)\b"
+    r"|\b(?:free|no (?:cost|charge|fee)|nothing)\b",
     re.I,
 )
 _DATE = re.compile(
@@ -216,7 +217,7 @@ def holds_kind(question: Question, text: str) -> bool:
     time of day for "when", a name the question does not already use for "who". Every other kind passes: "which"
     is answered by a name as often as by common words ("stage 3", "lower bounds"), and a reason has no form to
     check."""
-    if asks_money(question.text) and not _MONEY.search(text):
+    if question.wants in ("number", "any") and asks_money(question.text) and not _MONEY.search(text):
         return False
     if question.wants == "number":
         return bool(_figures(text, words=True) - _figures(question.text, words=True))

@@ -64,6 +64,9 @@ def test_a_candidate_that_backs_up_the_best_does_not_narrow_its_lead() -> None:
         ("How much does it cost to join?", "In 2025, 33 clusters had joined.", False),  # a count, not a sum of money
         ("How much does it cost to join?", "Joining costs EUR 5,000 a year.", True),
         ("How much federal funding did the hub get?", "The hub was selected for up to $1.2 billion.", True),
+        ("How much will the hub cost?", "It is put at CAD 16.5bn by 2030.", True),  # a code, not a sign
+        ("How much funding is planned?", "It is to receive 317.7 billion won over 2024-2028.", True),
+        ("Did it say how much investment the hub needs?", "It gave no financial details.", True),  # yes or no
         ("What was the purchase price?", "It bought 120 hectares of land.", False),
         ("How much CO2 will the hub store?", "It will store 1.5 million tonnes a year.", True),  # no money asked
         ("By how much did its costs rise?", "Its costs rose by 12% in 2022.", True),  # a change, not a sum

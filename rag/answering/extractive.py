@@ -211,12 +211,12 @@ def _in_parts(
 
 
 def holds_kind(question: Question, text: str) -> bool:
-    """Whether a sentence can state the kind of value asked for: a figure the question does not state for "how
-    many" (a sentence on "Scope 1 and 2 emissions" that repeats only those numbers gives no amount), and a sum of
-    money where one is asked for ("how much does it cost": a currency, or free; not a count of members), some date or
-    time of day for "when", a name the question does not already use for "who". Every other kind passes: "which"
-    is answered by a name as often as by common words ("stage 3", "lower bounds"), and a reason has no form to
-    check."""
+    """Whether a sentence can state the kind of value asked for: for "how many", a figure the question does not
+    state (a sentence on "Scope 1 and 2 emissions" that repeats only those numbers gives no amount); for a sum
+    of money, a currency or "free" ("how much does it cost" is not answered by a count of members); some date
+    or time of day for "when"; a name the question does not already use for "who". Every other kind passes:
+    "which" is answered by a name as often as by common words ("stage 3", "lower bounds"), and a reason has no
+    form to check."""
     if question.wants in ("number", "any") and asks_money(question.text) and not _MONEY.search(text):
         return False
     if question.wants == "number":

@@ -6,9 +6,10 @@ Run: .venv/bin/python bench/fit_answerer.py DATA_DIR [DATA_DIR ...] [--limit 400
 Only the questions marked "tune" are read (the "test" parts stay unseen for bench/answer_quality.py).
 For each question the real pipeline (routing included) retrieves its passages and lists the candidate
 sentences with their features; a sentence is a positive example when it states a gold answer. The
-sentence model is fitted on those (--answer-only keeps the shipped one); the answer model on the best
-sentence of each question (positive when it states the answer, so every unanswerable question is a
-negative), reading also what the shipped verifier (rag/answering/verifier.safetensors, fitted by
+sentence model is fitted on those (--answer-only keeps the shipped one); the answer model on the sentence
+each question's answer leads with (the first once the shipped verifier has read the sentence model's first
+few, as the answerer orders them; positive when it states the answer, so every unanswerable question is a
+negative), reading also what that verifier (rag/answering/verifier.safetensors, fitted by
 bench/fit_verifier.py on other sets) says of it. Each data set weighs the same, however many questions
 it has.
 Prints the precision/recall curve of answering (precision: answered and right; recall: answerable
@@ -33,7 +34,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.answer_quality import indexed, load_items, states  # noqa: E402
 from rag.answering.candidates import FEATURES, candidates  # noqa: E402
-from rag.answering.extractive import ANSWER_FEATURES, TARGET_PENALTY, answer_features, runner_up  # noqa: E402
+from rag.answering.extractive import (  # noqa: E402
+    ANSWER_FEATURES,
+    TARGET_PENALTY,
+    answer_features,
+    runner_up,
+    verified_order,
+)
 from rag.answering.model import MODEL_FILE, AnswererModel, Logistic, load  # noqa: E402
 from rag.answering.question import analyse  # noqa: E402
 from rag.answering.verifier import Verifier  # noqa: E402
@@ -129,9 +136,11 @@ def main() -> None:
             ),
             key=lambda t: -t[0],
         )
+        order, verdicts = verified_order(analyse(r["question"]), [(p, text) for p, text, _, _ in scored], verifier)
+        scored = [scored[i] for i in order]
         rival = runner_up([(p, text) for p, text, _, _ in scored])
-        verified = verifier.probabilities(r["question"], [scored[0][1]])[0]
-        ax.append(answer_features(scored[0][2], scored[0][0], rival, verified))
+        verified = verdicts[order[0]]
+        ax.append(answer_features(scored[0][2], scored[0][0], rival, verified, verdicts[0]))
         ay.append(bool(scored[0][3]))
         aw.append(1.0 / per_data[r["data"]])
         answerable.append(r["answerable"])

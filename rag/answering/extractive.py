@@ -2,9 +2,10 @@
 
 Grounded by construction: every answer sentence is a sentence of its cited passage (whitespace
 repaired only), so no figure appears that its passage does not state. Candidate sentences are scored
-by a small logistic model over generic features (rag/answering/candidates.py); a second one decides
-whether the best of them answers at all, reading also the verifier's judgement of it (the embedding
-model reading question and sentence together, rag/answering/verifier.py), and sentences that cannot
+by a small logistic model over generic features (rag/answering/candidates.py); the verifier (the embedding
+model reading question and sentence together, rag/answering/verifier.py) reads the five best scored again,
+and the one likeliest by both to state the answer leads. A second model decides whether that one answers at all,
+reading also the verifier's judgement of it and of the sentence model's first, and sentences that cannot
 hold the kind of value asked for (no figure for "how many") never do; else the answer abstains. When a
 figure asked for changed over time, the newest leads with its date, then the earlier ones with theirs.
 A compound question on which the whole abstains is answered part by part, saying which part found no
@@ -35,6 +36,7 @@ MAX_SENTENCES = 3
 ALSO_SHARE = 0.3  # a further sentence must score this share of the best one
 OVER_TIME_SHARE = 0.3
 TARGET_PENALTY = 0.5  # a figure of another period must score this share of the best one
+RERANKED = 5  # the sentence model's first candidates, read again by the verifier before one leads
 _MONTH = "(" + "|".join(MONTHS) + ")"
 # A sum of money: a currency's sign, code or name, or none to pay.
 _MONEY = re.compile(
@@ -85,6 +87,38 @@ def rank(
     return sorted((Scored(c, sentence_score(model, c)) for c in found), key=lambda s: -s.probability)
 
 
+def verified_order(
+    question: Question, ranked: Sequence[tuple[float, str]], verifier: Verifier
+) -> tuple[list[int], list[float]]:
+    """The order in which candidates (probability, text; the sentence model's best first) are offered once the
+    verifier has read the first RERANKED, by the sentence model's probability times the verifier's squared (a
+    sentence ranked second that states what is asked leads a topical one that does not), and the verifier's
+    verdicts on those first ones, in their original order. A question naming a year keeps the sentence model's
+    order, which weighs whether a sentence is about that year (the verifier does not)."""
+    head = ranked[:RERANKED]
+    verdicts = verifier.probabilities(question.text, [text for _, text in head])
+    if question.years:
+        return list(range(len(ranked))), verdicts
+    order = sorted(range(len(head)), key=lambda i: -head[i][0] * verdicts[i] ** 2)
+    return order + list(range(len(head), len(ranked))), verdicts
+
+
+@dataclass(frozen=True)
+class Verified:
+    """Candidates in the order they are offered (verified_order), the verifier's verdicts by text, and its verdict
+    on the sentence model's first."""
+
+    ranked: list[Scored]
+    verdicts: dict[str, float]
+    first: float
+
+
+def _verified(question: Question, ranked: list[Scored], verifier: Verifier) -> Verified:
+    order, verdicts = verified_order(question, [(s.probability, s.candidate.text) for s in ranked], verifier)
+    by_text = {s.candidate.text: v for s, v in zip(ranked, verdicts, strict=False)}
+    return Verified([ranked[i] for i in order], by_text, verdicts[0] if verdicts else 0.0)
+
+
 def sentence_score(model: AnswererModel, candidate: Candidate) -> float:
     """The sentence model's probability; a figure stated as a target is not the result asked about."""
     return model.sentence.probability(candidate.features) * (TARGET_PENALTY if candidate.target else 1.0)
@@ -92,23 +126,29 @@ def sentence_score(model: AnswererModel, candidate: Candidate) -> float:
 
 ANSWER_FEATURES = (
     "probability", "similarity", "coverage", "context_coverage", "names", "focus", "kind", "kind_near", "years",
-    "passage_coverage", "rarest_missing", "margin", "verified",
+    "passage_coverage", "rarest_missing", "margin", "verified", "verified_first",
 )  # fmt: skip
-_FROM_SENTENCE = [FEATURES.index(name) for name in ANSWER_FEATURES[1:-2]]
+_FROM_SENTENCE = [FEATURES.index(name) for name in ANSWER_FEATURES[1:-3]]
 
 
 def answer_features(
-    features: Sequence[float], probability: float, runner_up: float, verified: float
+    features: Sequence[float], probability: float, runner_up: float, verified: float, verified_first: float
 ) -> tuple[float, ...]:
-    """What the answer model reads: the best sentence's probability and features, its lead over the next, and
-    the verifier's probability that it states the answer (as log-odds)."""
-    verified = min(max(verified, 1e-4), 1 - 1e-4)
+    """What the answer model reads: the first sentence offered, its probability and features, its lead over the
+    next, and the verifier's probabilities (as log-odds) that the sentence the answer leads with states the
+    answer, and that the sentence model's first does."""
     return (
         probability,
         *(features[i] for i in _FROM_SENTENCE),
         probability - runner_up,
-        math.log(verified / (1 - verified)),
+        _logit(verified),
+        _logit(verified_first),
     )
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
 
 
 def runner_up(ranked: Sequence[tuple[float, str]]) -> float:
@@ -148,22 +188,26 @@ def answer_extractive(
     model = model or load()
     pieces = parts(question)
     compound = 1 < len(pieces) <= len(ORDINALS)
-    ranked = rank(question, passages, lexical, encoder, model)
-    whole = _answer(question, ranked, model, verifier, pieces if compound else [])
+    offered = _verified(question, rank(question, passages, lexical, encoder, model), verifier)
+    whole = _answer(question, offered, model, verifier, pieces if compound else [])
     if not whole.abstained or not compound:
         return whole
-    return _in_parts([(piece, rank(piece, passages, lexical, encoder, model)) for piece in pieces], model, verifier)
+    return _in_parts(
+        [(piece, _verified(piece, rank(piece, passages, lexical, encoder, model), verifier)) for piece in pieces],
+        model,
+        verifier,
+    )
 
 
 def _answer(
-    question: Question, ranked: list[Scored], model: AnswererModel, verifier: Verifier, pieces: Sequence[Question]
+    question: Question, offered: Verified, model: AnswererModel, verifier: Verifier, pieces: Sequence[Question]
 ) -> Extracted:
+    ranked = offered.ranked
     if not ranked:
         return ABSTAINED
     best = ranked[0]
     periods = _over_time(best, ranked) if _figure_asked(question, best) and not question.years else []
-    # The verifier judges the sentence the answer leads with: over time, the newest figure, not the best one.
-    if not _passes(question, ranked, model, verifier, periods[0] if len(periods) > 1 else best):
+    if not _passes(question, offered, model, verifier, periods if len(periods) > 1 else ()):
         return ABSTAINED
     picked = _with_others(best, ranked)
     if not any(holds_kind(question, s.candidate.text) for s in picked):
@@ -180,27 +224,36 @@ def _answer(
 
 
 def _passes(
-    question: Question, ranked: list[Scored], model: AnswererModel, verifier: Verifier, lead: Scored | None = None
+    question: Question, offered: Verified, model: AnswererModel, verifier: Verifier, periods: Sequence[Scored] = ()
 ) -> bool:
-    """The answer model's confidence that the best sentence answers, against its threshold; the verifier reads
-    the sentence the answer leads with (the best one unless given)."""
+    """The answer model's confidence that the first sentence offered answers, against its threshold. The
+    verifier's verdicts are on that sentence and on the sentence model's first; for an answer over time, both
+    are its verdict on the period that states the answer best (the answer shows them all: a question on the
+    current count is not doubted for the oldest count ranking first)."""
+    ranked = offered.ranked
     if not ranked:
         return False
     best = ranked[0]
     rival = runner_up([(s.probability, s.candidate.text) for s in ranked])
-    verified = verifier.probabilities(question.text, [(lead or best).candidate.text])[0]
-    confidence = model.answer.probability(answer_features(best.candidate.features, best.probability, rival, verified))
+    if periods:
+        verified = first = max(verifier.probabilities(question.text, [s.candidate.text for s in periods]))
+    else:
+        verified, first = offered.verdicts[best.candidate.text], offered.first
+    features = answer_features(best.candidate.features, best.probability, rival, verified, first)
+    confidence = model.answer.probability(features)
     return confidence >= model.threshold
 
 
 def _in_parts(
-    parts_ranked: Sequence[tuple[Question, list[Scored]]], model: AnswererModel, verifier: Verifier
+    parts_offered: Sequence[tuple[Question, Verified]], model: AnswererModel, verifier: Verifier
 ) -> Extracted:
-    """Each part's best sentence where it passes on its own; a part that finds none is named by its place."""
+    """Each part's first sentence offered where it passes on its own; a part that finds none is named by its
+    place."""
     lines: list[str] = []
     picked: list[Scored] = []
-    for place, (piece, ranked) in zip(ORDINALS, parts_ranked, strict=False):
-        if not _passes(piece, ranked, model, verifier) or not holds_kind(piece, ranked[0].candidate.text):
+    for place, (piece, offered) in zip(ORDINALS, parts_offered, strict=False):
+        ranked = offered.ranked
+        if not _passes(piece, offered, model, verifier) or not holds_kind(piece, ranked[0].candidate.text):
             lines.append(f"No clear answer found to the question's {place} part.")
         elif all(ranked[0].candidate.text != p.candidate.text for p in picked):
             picked.append(ranked[0])
@@ -234,12 +287,14 @@ def _names_something_new(question: Question, text: str) -> bool:
 
 
 def _with_others(best: Scored, ranked: Sequence[Scored]) -> list[Scored]:
-    """The best sentence and up to two more that score near it and say something else."""
+    """The first sentence offered and up to two more, in the order offered, that score near it and say something
+    else (the verifier's reading can bring a sentence the sentence model scores lower forward: no early stop)."""
     picked = [best]
     for other in ranked[1:]:
-        if len(picked) >= MAX_SENTENCES or other.probability < ALSO_SHARE * best.probability:
+        if len(picked) >= MAX_SENTENCES:
             break
-        if not any(_similar(other.candidate.text, p.candidate.text) for p in picked):
+        near = other.probability >= ALSO_SHARE * best.probability
+        if near and not any(_similar(other.candidate.text, p.candidate.text) for p in picked):
             picked.append(other)
     return picked
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from rag.answering.extractive import RERANKED, verified_order
+from rag.answering.question import analyse
 from rag.answering.verifier import ADAPTER_FILE, EXPORT_VERSION, Verifier, encode_pairs, loaded, pair_tokenizer
 from rag.errors import ConfigError
 
@@ -39,6 +41,22 @@ def test_a_sentence_stating_the_answer_is_judged_likelier_than_one_on_the_same_t
     for question, stating, on_topic in PAIRS:
         states, does_not = verifier.probabilities(question, [stating, on_topic])
         assert states > does_not, (question, states, does_not)
+
+
+def test_a_sentence_stating_the_answer_leads_one_the_sentence_model_ranked_first(verifier: Verifier) -> None:
+    # The sentence model nearly ties them: the verdicts decide.
+    for question, stating, on_topic in PAIRS:
+        order, verdicts = verified_order(analyse(question), [(0.52, on_topic), (0.5, stating)], verifier)
+        assert order == [1, 0], (question, verdicts)
+    # Only the first few are read again: a sentence past them keeps its place, whatever it states.
+    question, stating, on_topic = PAIRS[0]
+    ranked = [(0.9 - 0.1 * i, on_topic) for i in range(RERANKED)] + [(0.1, stating)]
+    order, verdicts = verified_order(analyse(question), ranked, verifier)
+    assert order[-1] == RERANKED and len(verdicts) == RERANKED
+    # A question naming a year keeps the sentence model's order, which weighs the year (the verifier does not).
+    question, stating, on_topic = PAIRS[1]
+    order, _ = verified_order(analyse(f"{question[:-1]} in 2023?"), [(0.52, on_topic), (0.5, stating)], verifier)
+    assert order == [0, 1]
 
 
 def test_the_onnx_graph_gives_torch_verdicts_and_is_made_once(verifier: Verifier) -> None:

@@ -105,18 +105,19 @@ def verified_order(
 
 @dataclass(frozen=True)
 class Verified:
-    """Candidates in the order they are offered (verified_order), the verifier's verdicts by text, and its verdict
-    on the sentence model's first."""
+    """Candidates in the order they are offered (verified_order), and the verifier's verdicts on the first of them
+    and on the sentence model's first."""
 
     ranked: list[Scored]
-    verdicts: dict[str, float]
+    lead: float
     first: float
 
 
 def _verified(question: Question, ranked: list[Scored], verifier: Verifier) -> Verified:
     order, verdicts = verified_order(question, [(s.probability, s.candidate.text) for s in ranked], verifier)
-    by_text = {s.candidate.text: v for s, v in zip(ranked, verdicts, strict=False)}
-    return Verified([ranked[i] for i in order], by_text, verdicts[0] if verdicts else 0.0)
+    if not verdicts:
+        return Verified([], 0.0, 0.0)
+    return Verified([ranked[i] for i in order], verdicts[order[0]], verdicts[0])
 
 
 def sentence_score(model: AnswererModel, candidate: Candidate) -> float:
@@ -238,7 +239,7 @@ def _passes(
     if periods:
         verified = first = max(verifier.probabilities(question.text, [s.candidate.text for s in periods]))
     else:
-        verified, first = offered.verdicts[best.candidate.text], offered.first
+        verified, first = offered.lead, offered.first
     features = answer_features(best.candidate.features, best.probability, rival, verified, first)
     confidence = model.answer.probability(features)
     return confidence >= model.threshold
